@@ -1,0 +1,41 @@
+"""One way for every view to ask the django-rules permission rules.
+
+Anonymous visitors are sent to sign in; signed-in users without the permission get a 404 when
+the object must not be revealed (drafts, responses, members) or a 403 otherwise."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+
+
+class SignInRequired(Exception):
+    """Raised by ``ensure_permission`` for anonymous visitors; turned into a redirect."""
+
+
+def ensure_permission(
+    request: HttpRequest, perm: str, obj: Any = None, *, hide: bool = True
+) -> None:
+    if request.user.has_perm(perm, obj):
+        return
+    if not request.user.is_authenticated:
+        raise SignInRequired
+    if hide:
+        raise Http404
+    raise PermissionDenied
+
+
+class SignInRequiredMiddleware:
+    def __init__(self, get_response: Any) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if isinstance(exception, SignInRequired):
+            return redirect_to_login(request.get_full_path())
+        return None

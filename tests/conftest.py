@@ -1,0 +1,70 @@
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+import pytest
+
+from accounts.models import Membership, Organisation, User
+from accounts.reference_data import organisations_load_leps
+from tests.factories import MembershipFactory, UserFactory
+
+
+def required(variable: str) -> bool:
+    """True when CI demands that a kind of test runs rather than skips."""
+    return os.environ.get(variable, "").lower() in {"1", "true", "yes"}
+
+
+@dataclass
+class Cast:
+    """One user for every role the permission rules know, around two LEPs."""
+
+    organisation: Organisation
+    other_organisation: Organisation
+    anonymous: None
+    respondent: User
+    viewer: User
+    editor: User
+    lead: User
+    moderator: User
+    other_member: User
+    site_moderator: User
+    admin: User
+
+
+@pytest.fixture(autouse=True)
+def reference_organisations(request: pytest.FixtureRequest) -> None:
+    """Transactional tests flush the database, data migrations included: reload the LEPs."""
+    marker = request.node.get_closest_marker("django_db")
+    wants_db = marker is not None or {"db", "transactional_db", "live_server"} & set(
+        request.fixturenames
+    )
+    if wants_db and not Organisation.objects.exists():
+        organisations_load_leps(Organisation)
+
+
+@pytest.fixture
+def cheshire(db: None) -> Organisation:
+    return Organisation.objects.get(ons_code="E37000003")
+
+
+@pytest.fixture
+def cast(db: None, cheshire: Organisation) -> Cast:
+    other = Organisation.objects.get(ons_code="E37000034")
+
+    def member(role: str, organisation: Organisation = cheshire) -> User:
+        return MembershipFactory(role=role, organisation=organisation).user
+
+    return Cast(
+        organisation=cheshire,
+        other_organisation=other,
+        anonymous=None,
+        respondent=UserFactory(),
+        viewer=member(Membership.Role.VIEWER),
+        editor=member(Membership.Role.EDITOR),
+        lead=member(Membership.Role.LEAD),
+        moderator=member(Membership.Role.MODERATOR),
+        other_member=member(Membership.Role.LEAD, other),
+        site_moderator=UserFactory(site_role=User.SiteRole.MODERATOR),
+        admin=UserFactory(site_role=User.SiteRole.ADMIN, is_staff=True, is_superuser=True),
+    )

@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("lepportal.core.urls")),
     path("accounts/", include("accounts.urls")),
     path("organisations/", include((organisation_urlpatterns, "organisations"))),
+    path("", include("strategies.urls")),
     path("admin/", admin.site.urls),
 ]
 

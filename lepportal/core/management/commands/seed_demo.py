@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts.demo import DEMO_PASSWORD, demo_accounts_seed
+from strategies.demo import demo_strategy_seed
 
 
 class Command(BaseCommand):
@@ -15,8 +16,10 @@ class Command(BaseCommand):
         if not settings.DEMO_DATA_ALLOWED:
             raise CommandError("Demo data is refused under production settings.")
         accounts = demo_accounts_seed()
+        strategy = demo_strategy_seed()
         self.stdout.write(self.style.SUCCESS("Demo data is ready. Sign in with any of these:"))
         width = max(len(account.email) for account in accounts)
         for account in accounts:
             self.stdout.write(f"  {account.email.ljust(width)}  {account.description}")
         self.stdout.write(f"  password for every demo account: {DEMO_PASSWORD}")
+        self.stdout.write(f"Demo strategy: http://127.0.0.1:8000{strategy.get_draft_url()}")

@@ -210,9 +210,20 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        "weasyprint": {"level": "WARNING"},
+        "weasyprint.progress": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }
 
 # Demo accounts are created only where this is true (never in production settings).
 DEMO_DATA_ALLOWED = True
 CSRF_FAILURE_VIEW = "lepportal.core.views.csrf_failure"
+
+# Evidence base: an LQ at or above the threshold, with at least the minimum employment in the
+# area, makes a sector a specialism.
+EVIDENCE_SPECIALISM_THRESHOLD = env.float("EVIDENCE_SPECIALISM_THRESHOLD", default=1.25)
+EVIDENCE_MINIMUM_EMPLOYMENT = env.int("EVIDENCE_MINIMUM_EMPLOYMENT", default=1000)
+EVIDENCE_MAX_UPLOAD_BYTES = env.int("EVIDENCE_MAX_UPLOAD_BYTES", default=1024 * 1024)

@@ -3,6 +3,10 @@ Idempotent: an existing demo strategy is left as it is (people may be trying the
 
 from __future__ import annotations
 
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
 from django.db import transaction
 
 from accounts.models import Organisation, User
@@ -110,4 +114,68 @@ def demo_strategy_seed() -> Strategy:
     for priority in PRIORITIES:
         priority_save(strategy=strategy, **priority)  # type: ignore[arg-type]
     version_create(strategy=strategy, label="First full draft", author=editor)
+    _seed_evidence_and_indicators(strategy, editor)
     return strategy
+
+
+def _seed_evidence_and_indicators(strategy: Strategy, editor: User) -> None:
+    from .evidence.services import dataset_upload, kpi_reading_add, kpi_save
+
+    example = Path(__file__).resolve().parent / "evidence" / "data" / "example.csv"
+    dataset_upload(
+        organisation=strategy.organisation,
+        year=2017,
+        nation="england",
+        source_note="ONS BRES 2017 and ONS sub-regional productivity 2017 (illustrative figures)",
+        data=example.read_bytes(),
+        file_name="example.csv",
+        author=editor,
+    )
+    priorities = {p.title: p for p in strategy.priorities.all()}
+    indicators = [
+        (
+            "GVA per hour worked",
+            "£",
+            "33.10",
+            date(2017, 3, 31),
+            "38.00",
+            date(2030, 3, 31),
+            "Skills for high-value jobs",
+            [(date(2019, 3, 31), "34.20"), (date(2021, 3, 31), "35.60")],
+        ),
+        (
+            "Industrial carbon emissions",
+            "Mt CO2e",
+            "10.2",
+            date(2017, 3, 31),
+            "0",
+            date(2040, 3, 31),
+            "Net zero industrial cluster",
+            [(date(2019, 3, 31), "9.9"), (date(2022, 3, 31), "9.1")],
+        ),
+        (
+            "Apprenticeship starts in advanced manufacturing",
+            "starts",
+            "1200",
+            date(2018, 3, 31),
+            "2000",
+            date(2025, 3, 31),
+            "Skills for high-value jobs",
+            [],
+        ),
+    ]
+    for name, unit, base, base_on, target, target_on, priority, readings in indicators:
+        kpi = kpi_save(
+            strategy=strategy,
+            name=name,
+            unit=unit,
+            baseline_value=Decimal(base),
+            baseline_date=base_on,
+            target_value=Decimal(target),
+            target_date=target_on,
+            priority=priorities.get(priority),
+        )
+        for on, value in readings:
+            kpi_reading_add(
+                kpi=kpi, on=on, value=Decimal(value), note="Illustrative", author=editor
+            )

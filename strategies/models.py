@@ -251,3 +251,176 @@ class WorkflowEvent(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"{self.strategy}: {self.from_status or 'new'} to {self.to_status}"
+
+
+class EvidenceDataset(models.Model):
+    """Employment (and optionally GVA and hours or jobs) by SIC 2007 section for an
+    organisation's area and for the nation, for one year. Re-uploading a year replaces it."""
+
+    class Nation(models.TextChoices):
+        ENGLAND = "england", "England"
+        GREAT_BRITAIN = "great-britain", "Great Britain"
+        UNITED_KINGDOM = "united-kingdom", "United Kingdom"
+
+    class ProductivityBasis(models.TextChoices):
+        NONE = "", "No productivity figures"
+        HOUR = "hour", "GVA per hour worked"
+        JOB = "job", "GVA per filled job"
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="evidence_datasets"
+    )
+    year = models.PositiveSmallIntegerField()
+    nation = models.CharField(max_length=20, choices=Nation.choices, default=Nation.ENGLAND)
+    source_note = models.CharField(
+        max_length=300, help_text="Where the figures come from, such as “ONS BRES 2017”."
+    )
+    productivity_basis = models.CharField(
+        max_length=10, choices=ProductivityBasis.choices, blank=True, default=""
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    uploaded_at = models.DateTimeField()
+    file_name = models.CharField(max_length=255, blank=True)
+
+    class Meta:
+        ordering = ["organisation", "-year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "year"], name="one_evidence_dataset_per_year"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation}: {self.source_note} ({self.year})"
+
+
+class SectorFigure(models.Model):
+    dataset = models.ForeignKey(EvidenceDataset, on_delete=models.CASCADE, related_name="figures")
+    section = models.CharField(max_length=1)
+    area_employment = models.DecimalField(max_digits=16, decimal_places=2)
+    national_employment = models.DecimalField(max_digits=16, decimal_places=2)
+    area_gva = models.DecimalField(max_digits=16, decimal_places=3, null=True, blank=True)
+    national_gva = models.DecimalField(max_digits=16, decimal_places=3, null=True, blank=True)
+    area_hours_or_jobs = models.DecimalField(max_digits=16, decimal_places=3, null=True, blank=True)
+    national_hours_or_jobs = models.DecimalField(
+        max_digits=16, decimal_places=3, null=True, blank=True
+    )
+
+    class Meta:
+        ordering = ["dataset", "section"]
+        constraints = [
+            models.UniqueConstraint(fields=["dataset", "section"], name="one_figure_per_section")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.dataset}: section {self.section}"
+
+
+class EvidenceBlock(AppendOnlyModel):
+    """Evidence placed into a section: a frozen copy of the figures and the rules applied, so
+    that a later upload never silently changes a saved or published version."""
+
+    class Kind(models.TextChoices):
+        TABLE = "table", "Table of sector strengths"
+        CHART = "chart", "Chart of location quotients (with its table)"
+        STRENGTHS = "strengths", "List of specialisms and super strengths"
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="evidence_blocks"
+    )
+    dataset = models.ForeignKey(
+        EvidenceDataset, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    year = models.PositiveSmallIntegerField()
+    nation = models.CharField(max_length=20, choices=EvidenceDataset.Nation.choices)
+    source_note = models.CharField(max_length=300)
+    productivity_basis = models.CharField(max_length=10, blank=True)
+    specialism_threshold = models.DecimalField(max_digits=6, decimal_places=3)
+    minimum_employment = models.PositiveIntegerField()
+    figures = models.JSONField()
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} from {self.source_note} ({self.year})"
+
+    @property
+    def shortcode(self) -> str:
+        return f"[[evidence:{self.pk}]]"
+
+
+class Kpi(models.Model):
+    """A key performance indicator of a strategy, with baseline, target and readings."""
+
+    strategy = models.ForeignKey(Strategy, on_delete=models.CASCADE, related_name="kpis")
+    priority = models.ForeignKey(
+        Priority, on_delete=models.SET_NULL, null=True, blank=True, related_name="kpis"
+    )
+    name = models.CharField(max_length=200)
+    unit = models.CharField(max_length=50, help_text="Such as “%”, “£ per hour” or “jobs”.")
+    baseline_value = models.DecimalField(max_digits=16, decimal_places=3)
+    baseline_date = models.DateField()
+    target_value = models.DecimalField(max_digits=16, decimal_places=3)
+    target_date = models.DateField()
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = "key performance indicator"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class KpiReading(models.Model):
+    kpi = models.ForeignKey(Kpi, on_delete=models.CASCADE, related_name="readings")
+    date = models.DateField()
+    value = models.DecimalField(max_digits=16, decimal_places=3)
+    note = models.CharField(max_length=300, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["kpi", "date", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.kpi}: {self.value} on {self.date}"
+
+
+class VersionExport(models.Model):
+    """A PDF or DOCX of one version. Versions never change, so each file is made once (by a
+    worker: a long document takes longer than a web request should) and then served as is."""
+
+    class Format(models.TextChoices):
+        PDF = "pdf", "PDF"
+        DOCX = "docx", "Word (DOCX)"
+
+    class State(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Being prepared"
+        READY = "ready", "Ready"
+        FAILED = "failed", "Failed"
+
+    version = models.ForeignKey(StrategyVersion, on_delete=models.CASCADE, related_name="exports")
+    format = models.CharField(max_length=10, choices=Format.choices)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
+    file = models.FileField(upload_to="exports/%Y/%m/", blank=True)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["version", "format"], name="one_export_per_format")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.version} as {self.get_format_display()}"

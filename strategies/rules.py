@@ -25,3 +25,7 @@ rules.add_perm("strategies.edit_strategy", is_writer_of)
 rules.add_perm("strategies.change_status", is_writer_of)
 rules.add_perm("strategies.lead_strategy", is_lead_of)
 rules.add_perm("strategies.view_published", is_published | can_read_draft)
+
+# Evidence datasets belong to an organisation: checked against the Organisation itself.
+rules.add_perm("strategies.view_evidence", can_read_draft)
+rules.add_perm("strategies.upload_evidence", is_writer_of)

@@ -9,8 +9,17 @@ from django.utils.safestring import SafeString
 from accounts.models import Organisation
 
 from .constants import Foundation, GrandChallenge, PlaceKind
+from .evidence.blocks import block_ids, expand_blocks
 from .markdown import render_markdown
-from .models import Priority, Section, SectionRevision, Strategy, StrategyVersion, VersionSection
+from .models import (
+    EvidenceBlock,
+    Priority,
+    Section,
+    SectionRevision,
+    Strategy,
+    StrategyVersion,
+    VersionSection,
+)
 
 
 @dataclass(frozen=True)
@@ -49,10 +58,26 @@ def version_sections(version: StrategyVersion) -> QuerySet[VersionSection]:
     return version.sections.order_by("position")
 
 
-def render_sections(sections: Any) -> list[RenderedSection]:
-    """Sections (live or from a version) with their Markdown rendered and sanitised."""
+def render_sections(sections: Any, *, organisation_id: int) -> list[RenderedSection]:
+    """Sections (live or from a version) with their Markdown rendered and sanitised, and the
+    organisation's evidence blocks expanded (fetched in one query for the whole document)."""
+    sections = list(sections)
+    wanted = block_ids(s.body for s in sections)
+    blocks: dict[int, EvidenceBlock] = {}
+    if wanted:
+        blocks = {
+            block.pk: block
+            for block in EvidenceBlock.objects.filter(
+                organisation_id=organisation_id, pk__in=wanted
+            )
+        }
     return [
-        RenderedSection(anchor=s.anchor, title=s.title, html=render_markdown(s.body), kind=s.kind)
+        RenderedSection(
+            anchor=s.anchor,
+            title=s.title,
+            html=expand_blocks(render_markdown(s.body), blocks),
+            kind=s.kind,
+        )
         for s in sections
     ]
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.urls import path
 
 from . import views
+from .evidence import views as evidence_views
 
 app_name = "strategies"
 
@@ -36,4 +37,19 @@ urlpatterns = [
     path(draft + "priorities/", views.priorities, name="priorities"),
     path(draft + "priorities/<int:pk>/", views.priority_edit, name="priority_edit"),
     path(draft + "alignment/", views.alignment, name="alignment"),
+    path(draft + "indicators/", evidence_views.kpis, name="kpis"),
+    path(draft + "indicators/<int:pk>/", evidence_views.kpi_detail, name="kpi"),
+    path(
+        "strategies/<slug:org>/<slug:slug>/indicators.csv",
+        evidence_views.kpis_csv,
+        name="kpis_csv",
+    ),
+    path(
+        "strategies/<slug:org>/<slug:slug>/versions/<int:number>/export.<str:fmt>",
+        views.version_export,
+        name="version_export",
+    ),
+    path("evidence/<slug:org>/", evidence_views.datasets, name="evidence"),
+    path("evidence/<slug:org>/<int:year>/", evidence_views.dataset_detail, name="evidence_dataset"),
+    path("evidence/files/<slug:name>.csv", evidence_views.csv_file, name="evidence_file"),
 ]

@@ -4,7 +4,14 @@ import csv
 from typing import Any
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    JsonResponse,
+    StreamingHttpResponse,
+)
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -16,8 +23,17 @@ from lepportal.core.permissions import ensure_permission
 
 from . import forms, selectors, services
 from .diff import diff_stats, render_diff, word_diff
+from .export_services import version_export_request
 from .markdown import render_markdown
-from .models import Priority, Section, SectionDraft, SectionRevision, Strategy, StrategyVersion
+from .models import (
+    Priority,
+    Section,
+    SectionDraft,
+    SectionRevision,
+    Strategy,
+    StrategyVersion,
+    VersionExport,
+)
 
 Status = Strategy.Status
 
@@ -48,6 +64,17 @@ def _context(request: HttpRequest, strategy: Strategy, **extra: Any) -> dict[str
         "is_lead": user.has_perm("strategies.lead_strategy", strategy),
         **extra,
     }
+
+
+def _export_urls(strategy: Strategy, version: StrategyVersion) -> list[tuple[str, str]]:
+    kwargs = {"org": strategy.organisation.slug, "slug": strategy.slug, "number": version.number}
+    return [
+        (
+            f"Download version {version.number} as {label}",
+            reverse("strategies:version_export", kwargs={**kwargs, "fmt": fmt}),
+        )
+        for fmt, label in (("pdf", "PDF (tagged for accessibility)"), ("docx", "Word (DOCX)"))
+    ]
 
 
 # Public pages -----------------------------------------------------------------------------
@@ -92,7 +119,9 @@ def strategy_public(request: HttpRequest, org: str, slug: str) -> HttpResponse:
             "strategy": strategy,
             "organisation": strategy.organisation,
             "version": version,
-            "sections": selectors.render_sections(selectors.version_sections(version)),
+            "sections": selectors.render_sections(
+                selectors.version_sections(version), organisation_id=strategy.organisation_id
+            ),
             "priorities": version.priorities,
             "can_read_draft": can_read_draft,
         },
@@ -242,7 +271,9 @@ def strategy_preview(request: HttpRequest, org: str, slug: str) -> HttpResponse:
         _context(
             request,
             strategy,
-            sections=selectors.render_sections(selectors.live_sections(strategy)),
+            sections=selectors.render_sections(
+                selectors.live_sections(strategy), organisation_id=strategy.organisation_id
+            ),
             priorities=list(strategy.priorities.all()),
         ),
     )
@@ -546,8 +577,11 @@ def version_detail(request: HttpRequest, org: str, slug: str, number: int) -> Ht
             request,
             strategy,
             version=version,
-            sections=selectors.render_sections(selectors.version_sections(version)),
+            sections=selectors.render_sections(
+                selectors.version_sections(version), organisation_id=strategy.organisation_id
+            ),
             priorities=version.priorities,
+            export_urls=_export_urls(strategy, version),
         ),
     )
 
@@ -712,4 +746,35 @@ def alignment(request: HttpRequest, org: str, slug: str) -> HttpResponse:
         _context(
             request, strategy, tables=selectors.alignment(priority_list), priorities=priority_list
         ),
+    )
+
+
+# Exports -------------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def version_export(
+    request: HttpRequest, org: str, slug: str, number: int, fmt: str
+) -> HttpResponse:
+    """Download a version as PDF or DOCX. The published version is public; other versions are
+    for the organisation's staff. Files are made once by a worker and then served as they are."""
+    strategy = selectors.strategy_get(organisation_slug=org, slug=slug)
+    if strategy is None or fmt not in VersionExport.Format.values:
+        raise Http404
+    version = get_object_or_404(StrategyVersion, strategy=strategy, number=number)
+    if version.pk != strategy.published_version_id:
+        ensure_permission(request, "strategies.view_draft", strategy)
+    export = version_export_request(version=version, fmt=fmt)
+    if export.state == VersionExport.State.READY:
+        name = f"{strategy.organisation.slug}-{strategy.slug}-v{version.number}.{fmt}"
+        return FileResponse(export.file.open("rb"), as_attachment=True, filename=name)
+    return render(
+        request,
+        "strategies/export_status.html",
+        {
+            "strategy": strategy,
+            "organisation": strategy.organisation,
+            "version": version,
+            "export": export,
+        },
     )

@@ -194,6 +194,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "lepportal.core.tasks.record_worker_heartbeat",
         "schedule": 60.0,
     },
+    "requeue-stale-exports": {
+        "task": "strategies.reset_stale_exports",
+        "schedule": 600.0,
+    },
 }
 
 REST_FRAMEWORK = {

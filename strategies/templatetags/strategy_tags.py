@@ -18,3 +18,11 @@ def tag_labels(values: list[str] | None, kind: str) -> str:
     """'ideas, people' -> 'Ideas, People' using the vocabulary's labels."""
     labels = _LABELS.get(kind, {})
     return ", ".join(str(labels.get(value, value)) for value in values or [])
+
+
+@register.filter
+def percent(value: float | None) -> str:
+    """0.2301 -> '23.0%'."""
+    if value is None:
+        return "–"
+    return f"{value * 100:.1f}%"

@@ -10,6 +10,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("organisations/", include((organisation_urlpatterns, "organisations"))),
     path("", include("strategies.urls")),
+    path("consultations/", include("consultations.urls")),
     path("admin/", admin.site.urls),
 ]
 

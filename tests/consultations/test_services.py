@@ -129,7 +129,7 @@ def test_questions_freeze_once_a_response_arrives(consultation) -> None:
 
 
 def test_create_complete_is_idempotent_on_its_key(consultation) -> None:
-    questions, raw, other = answers_for(consultation)
+    _questions, raw, other = answers_for(consultation)
     key = uuid.uuid4()
     first, made = services.response_create_complete(
         consultation=consultation,
@@ -181,7 +181,7 @@ def test_bad_answers_are_refused_with_clear_messages(consultation, index, value,
 
 
 def test_bad_profile_values_are_refused(consultation) -> None:
-    questions, raw, other = answers_for(consultation)
+    _questions, raw, other = answers_for(consultation)
     with pytest.raises(ApplicationError, match="size band"):
         services.response_create_complete(
             consultation=consultation,
@@ -195,7 +195,7 @@ def test_bad_profile_values_are_refused(consultation) -> None:
 
 
 def test_withdrawn_response_is_kept_but_marked(consultation) -> None:
-    questions, raw, other = answers_for(consultation)
+    _questions, raw, other = answers_for(consultation)
     response, _ = services.response_create_complete(
         consultation=consultation,
         profile=PROFILE,

@@ -23,7 +23,7 @@ from .selectors import members_of, memberships_of
 def sign_up(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("accounts:profile")
-    form = forms.SignUpForm(request.POST or None)
+    form = forms.SignUpForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             user = services.user_sign_up(
@@ -101,7 +101,9 @@ class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
 @login_required
 @require_http_methods(["GET", "POST"])
 def profile(request: HttpRequest) -> HttpResponse:
-    form = forms.ProfileForm(request.POST or None, instance=request.user)
+    form = forms.ProfileForm(
+        request.POST if request.method == "POST" else None, instance=request.user
+    )
     if request.method == "POST" and form.is_valid():
         services.user_update_profile(
             user=request.user, display_name=form.cleaned_data["display_name"]
@@ -133,7 +135,7 @@ def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
 def member_add(request: HttpRequest, slug: str) -> HttpResponse:
     organisation = get_object_or_404(Organisation, slug=slug)
     ensure_permission(request, "accounts.manage_members", organisation)
-    form = forms.MemberAddForm(request.POST or None)
+    form = forms.MemberAddForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             membership = services.membership_add_by_email(
@@ -166,7 +168,9 @@ def member_change(request: HttpRequest, slug: str, membership_id: int) -> HttpRe
     membership = get_object_or_404(
         Membership.objects.select_related("user"), pk=membership_id, organisation=organisation
     )
-    form = forms.MemberRoleForm(request.POST or None, initial={"role": membership.role})
+    form = forms.MemberRoleForm(
+        request.POST if request.method == "POST" else None, initial={"role": membership.role}
+    )
     if request.method == "POST" and form.is_valid():
         try:
             if "remove" in request.POST:

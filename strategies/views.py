@@ -220,7 +220,7 @@ def tracker_csv(request: HttpRequest) -> StreamingHttpResponse:
 def strategy_create(request: HttpRequest, org: str) -> HttpResponse:
     organisation = get_object_or_404(Organisation, slug=org)
     ensure_permission(request, "strategies.create_strategy", organisation)
-    form = forms.StrategyCreateForm(request.POST or None)
+    form = forms.StrategyCreateForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             strategy = services.strategy_create(
@@ -282,7 +282,7 @@ def strategy_preview(request: HttpRequest, org: str, slug: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def section_add(request: HttpRequest, org: str, slug: str) -> HttpResponse:
     strategy = _strategy(request, org, slug, "strategies.edit_strategy")
-    form = forms.SectionAddForm(request.POST or None)
+    form = forms.SectionAddForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             section = services.section_add(
@@ -539,7 +539,7 @@ def section_restore(
 @require_http_methods(["GET", "POST"])
 def versions(request: HttpRequest, org: str, slug: str) -> HttpResponse:
     strategy = _strategy(request, org, slug, "strategies.view_draft")
-    form = forms.VersionForm(request.POST or None)
+    form = forms.VersionForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
         ensure_permission(request, "strategies.edit_strategy", strategy)
         if form.is_valid():
@@ -647,7 +647,9 @@ def transition(request: HttpRequest, org: str, slug: str, target: str) -> HttpRe
         return redirect(strategy.get_draft_url())
     publishing = target == Status.PUBLISHED
     version_list = list(selectors.strategy_versions(strategy)) if publishing else None
-    form = forms.TransitionForm(request.POST or None, versions=version_list)
+    form = forms.TransitionForm(
+        request.POST if request.method == "POST" else None, versions=version_list
+    )
     if request.method == "POST" and form.is_valid():
         try:
             version = None
@@ -685,7 +687,7 @@ def transition(request: HttpRequest, org: str, slug: str, target: str) -> HttpRe
 @require_http_methods(["GET", "POST"])
 def priorities(request: HttpRequest, org: str, slug: str) -> HttpResponse:
     strategy = _strategy(request, org, slug, "strategies.view_draft")
-    form = forms.PriorityForm(request.POST or None)
+    form = forms.PriorityForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
         ensure_permission(request, "strategies.edit_strategy", strategy)
         if form.is_valid():
@@ -712,7 +714,7 @@ def priority_edit(request: HttpRequest, org: str, slug: str, pk: int) -> HttpRes
         messages.success(request, f"“{priority.title}” has been deleted.")
         return redirect("strategies:priorities", org=org, slug=slug)
     form = forms.PriorityForm(
-        request.POST or None,
+        request.POST if request.method == "POST" else None,
         initial={
             "title": priority.title,
             "description": priority.description,

@@ -54,7 +54,10 @@ def csv_file(request: HttpRequest, name: str) -> FileResponse:
 def datasets(request: HttpRequest, org: str) -> HttpResponse:
     organisation = _organisation(request, org, "strategies.view_evidence")
     can_upload = request.user.has_perm("strategies.upload_evidence", organisation)
-    form = forms.DatasetUploadForm(request.POST or None, request.FILES or None)
+    form = forms.DatasetUploadForm(
+        request.POST if request.method == "POST" else None,
+        request.FILES if request.method == "POST" else None,
+    )
     problems = None
     if request.method == "POST":
         ensure_permission(request, "strategies.upload_evidence", organisation)
@@ -113,7 +116,8 @@ def dataset_detail(request: HttpRequest, org: str, year: int) -> HttpResponse:
     dataset = get_object_or_404(EvidenceDataset, organisation=organisation, year=year)
     can_place = request.user.has_perm("strategies.upload_evidence", organisation)
     place_form = forms.EvidencePlaceForm(
-        request.POST or None, sections=_placeable_sections(organisation) if can_place else []
+        request.POST if request.method == "POST" else None,
+        sections=_placeable_sections(organisation) if can_place else [],
     )
     if request.method == "POST":
         ensure_permission(request, "strategies.upload_evidence", organisation)
@@ -207,7 +211,9 @@ def kpi_rows(strategy: Strategy) -> list[dict[str, Any]]:
 @require_http_methods(["GET", "POST"])
 def kpis(request: HttpRequest, org: str, slug: str) -> HttpResponse:
     strategy = _strategy(request, org, slug, "strategies.view_draft")
-    form = forms.KpiForm(request.POST or None, priorities=strategy.priorities.all())
+    form = forms.KpiForm(
+        request.POST if request.method == "POST" else None, priorities=strategy.priorities.all()
+    )
     if request.method == "POST":
         ensure_permission(request, "strategies.edit_strategy", strategy)
         if form.is_valid():
@@ -235,7 +241,7 @@ def kpis(request: HttpRequest, org: str, slug: str) -> HttpResponse:
 def kpi_detail(request: HttpRequest, org: str, slug: str, pk: int) -> HttpResponse:
     strategy = _strategy(request, org, slug, "strategies.view_draft")
     kpi = get_object_or_404(Kpi.objects.select_related("priority"), pk=pk, strategy=strategy)
-    form = forms.KpiReadingForm(request.POST or None)
+    form = forms.KpiReadingForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
         ensure_permission(request, "strategies.edit_strategy", strategy)
         if "delete" in request.POST:

@@ -13,6 +13,8 @@ class GDSFormMixin:
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.helper = FormHelper(self)
+        # No layout: crispy renders every field the form has when it is rendered, including
+        # fields added after this constructor has run.
+        self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True

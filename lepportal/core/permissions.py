@@ -1,7 +1,9 @@
 """One way for every view to ask the django-rules permission rules.
 
-Anonymous visitors are sent to sign in; signed-in users without the permission get a 404 when
-the object must not be revealed (drafts, responses, members) or a 403 otherwise."""
+Anything whose existence is private (drafts, responses, members) answers 404 to everyone who
+may not see it, signed in or not, so that probing addresses reveals nothing; the 404 page
+offers anonymous visitors a link to sign in and come back. Other refusals send anonymous
+visitors to sign in and give signed-in users a 403."""
 
 from __future__ import annotations
 
@@ -21,10 +23,10 @@ def ensure_permission(
 ) -> None:
     if request.user.has_perm(perm, obj):
         return
-    if not request.user.is_authenticated:
-        raise SignInRequired
     if hide:
         raise Http404
+    if not request.user.is_authenticated:
+        raise SignInRequired
     raise PermissionDenied
 
 

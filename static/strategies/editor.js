@@ -59,6 +59,14 @@ if (form) {
   };
 
   lastSent = `${title.value}\u0000${body.value}`;
+  form.addEventListener("submit", (event) => {
+    // Saving makes the text a revision and deletes the autosaved draft: sending the text again
+    // as the page unloads would bring that draft back, stale, after the save. ("Preview" is not
+    // a save, so its text is still kept.)
+    if (!event.submitter || event.submitter.name !== "preview") {
+      lastSent = `${title.value}\u0000${body.value}`;
+    }
+  });
   body.addEventListener("input", () => {
     clearTimeout(previewTimer);
     previewTimer = setTimeout(refreshPreview, 400);

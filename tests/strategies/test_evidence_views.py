@@ -254,7 +254,7 @@ def test_exports_of_the_published_version_are_public_and_drafts_are_not(
             "fmt": "pdf",
         },
     )
-    assert client.get(url).status_code == 302
+    assert client.get(url).status_code == 404
     client.force_login(cast.other_member)
     assert client.get(url).status_code == 404
     client.force_login(cast.viewer)

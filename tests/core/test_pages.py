@@ -65,7 +65,7 @@ def test_navigation_shows_the_users_organisation(client, cast) -> None:
     client.force_login(cast.editor)
     body = client.get(reverse("core:home")).content.decode()
     assert "Signed in as" in body
-    assert 'href="/organisations/cheshire-and-warrington/"' in body
+    assert 'href="/strategies/cheshire-and-warrington/"' in body
 
 
 def test_error_500_page_renders_without_a_request_context(rf) -> None:

@@ -8,6 +8,7 @@ consultation's questions are frozen once it has a response."""
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 
 from django.conf import settings
 from django.db import models
@@ -85,7 +86,7 @@ class Consultation(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("consultations:detail", kwargs={"slug": self.slug})
 
-    def state_at(self, moment: timezone.datetime | None = None) -> str:
+    def state_at(self, moment: datetime | None = None) -> str:
         now = moment or timezone.now()
         if self.outcome_published_at is not None:
             return self.State.OUTCOME
@@ -200,7 +201,8 @@ class Response(models.Model):
         "sector (SIC 2007 section)", max_length=1, blank=True, choices=sic_sections()
     )
     location = models.CharField(
-        max_length=100, blank=True,
+        max_length=100,
+        blank=True,
         help_text="A local authority, or only the first half of a postcode.",
     )
     respondent_type = models.CharField(max_length=20, choices=RespondentType.choices, blank=True)

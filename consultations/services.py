@@ -254,6 +254,15 @@ def _refuse_unless_editable(response: Response) -> None:
 def response_save_profile(*, response: Response, profile: Mapping[str, str]) -> Response:
     """Keep the "about you" answers on the response (draft or, while open, submitted)."""
     _refuse_unless_editable(response)
+    _apply_profile(response, profile)
+    _full_clean(response)
+    response.save()
+    return response
+
+
+def _apply_profile(response: Response, profile: Mapping[str, str]) -> None:
+    """Copy the profile onto the response. An individual has no organisation: a name typed
+    there (which could be their own) is dropped rather than kept or published."""
     for name in PROFILE_FIELDS:
         setattr(response, name, (profile.get(name) or "").strip())
     if response.responding_as == RespondingAs.INDIVIDUAL:
@@ -262,9 +271,6 @@ def response_save_profile(*, response: Response, profile: Mapping[str, str]) -> 
     response.respondent_type = respondent_type_of(
         response.responding_as, response.organisation_type
     )
-    _full_clean(response)
-    response.save()
-    return response
 
 
 def _full_clean(response: Response) -> None:
@@ -363,11 +369,12 @@ def response_create_complete(
 ) -> tuple[Response, bool]:
     """Create a whole submitted response at once (API, import). Idempotent on
     ``submission_key``: the same key returns the response made the first time."""
-    if check_open:
-        refuse_unless_open(consultation)
     existing = consultation.responses.filter(submission_key=submission_key).first()
     if existing is not None:
+        # A retry of a request that already succeeded, even after closing, gets its response.
         return existing, False
+    if check_open:
+        refuse_unless_open(consultation)
     questions = list(consultation.questions.prefetch_related("options"))
     answers, errors = clean_answers(questions, raw_answers, other_answers)
     if errors:

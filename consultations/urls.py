@@ -14,9 +14,7 @@ respond = "<slug:slug>/respond/"
 # Fixed paths come before "<slug:slug>/..." so that a consultation can never shadow them.
 urlpatterns = [
     path("", views.consultation_list, name="list"),
-    path(
-        "new/<slug:org>/<slug:strategy_slug>/", views.consultation_create, name="create"
-    ),
+    path("new/<slug:org>/<slug:strategy_slug>/", views.consultation_create, name="create"),
     *data_urlpatterns,
     *moderation_urlpatterns,
     *staff_urlpatterns,

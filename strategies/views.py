@@ -23,6 +23,7 @@ from lepportal.core.permissions import ensure_permission
 
 from . import forms, selectors, services
 from .diff import diff_stats, render_diff, word_diff
+from .evidence.views import kpi_rows
 from .export_services import version_export_request
 from .markdown import render_markdown
 from .models import (
@@ -123,6 +124,8 @@ def strategy_public(request: HttpRequest, org: str, slug: str) -> HttpResponse:
                 selectors.version_sections(version), organisation_id=strategy.organisation_id
             ),
             "priorities": version.priorities,
+            "export_urls": _export_urls(strategy, version),
+            "kpi_rows": kpi_rows(strategy),
             "can_read_draft": can_read_draft,
         },
     )

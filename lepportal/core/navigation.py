@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from accounts.models import Organisation
 from accounts.rules import roles_by_organisation
+from consultations.moderation import is_any_moderator
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,8 @@ def navigation_for(request: HttpRequest) -> list[NavigationItem]:
                         reverse("strategies:organisation", kwargs={"org": organisation.slug}),
                     )
                 )
+        if is_any_moderator(user):
+            items.append(("Moderation", reverse("consultations:moderation_queue")))
         items.append(("Your account", reverse("accounts:profile")))
         if user.is_site_admin:
             items.append(("Site administration", reverse("admin:index")))

@@ -8,6 +8,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from csp.constants import NONCE, NONE, SELF
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -198,6 +199,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "strategies.reset_stale_exports",
         "schedule": 600.0,
     },
+    "erase-personal-data": {
+        "task": "consultations.erase_due_personal_data",
+        "schedule": crontab(hour=3, minute=0),
+    },
 }
 
 REST_FRAMEWORK = {
@@ -231,3 +236,21 @@ CSRF_FAILURE_VIEW = "lepportal.core.views.csrf_failure"
 EVIDENCE_SPECIALISM_THRESHOLD = env.float("EVIDENCE_SPECIALISM_THRESHOLD", default=1.25)
 EVIDENCE_MINIMUM_EMPLOYMENT = env.int("EVIDENCE_MINIMUM_EMPLOYMENT", default=1000)
 EVIDENCE_MAX_UPLOAD_BYTES = env.int("EVIDENCE_MAX_UPLOAD_BYTES", default=1024 * 1024)
+
+# Section comments: likely spam is held for a moderator (state pending, with the reason),
+# whatever the consultation's moderation mode. See consultations/moderation.py.
+# More links than this in one comment hold it.
+COMMENT_SPAM_MAX_LINKS = env.int("COMMENT_SPAM_MAX_LINKS", default=2)
+# Words or phrases (whole words, any case) that hold a comment.
+COMMENT_SPAM_BANNED_WORDS: list[str] = env.list(
+    "COMMENT_SPAM_BANNED_WORDS",
+    default=["viagra", "cialis", "casino", "payday loan", "crypto giveaway", "escort service"],
+)
+# The same text (ignoring case, spacing and punctuation) within this window is a duplicate: held
+# when its author posted it before, or when it would be this many copies in the consultation.
+COMMENT_SPAM_DUPLICATE_WINDOW_SECONDS = env.int(
+    "COMMENT_SPAM_DUPLICATE_WINDOW_SECONDS", default=24 * 60 * 60
+)
+COMMENT_SPAM_DUPLICATE_LIMIT = env.int("COMMENT_SPAM_DUPLICATE_LIMIT", default=3)
+# A second comment by the same person sooner than this is faster than anyone reads and writes.
+COMMENT_SPAM_MIN_SECONDS_BETWEEN = env.int("COMMENT_SPAM_MIN_SECONDS_BETWEEN", default=20)

@@ -1182,7 +1182,134 @@ def demo_consultation_seed() -> Consultation:
         freelancer.respondent = rita
         freelancer.profile.update(respondent_name=rita.display_name, email=rita.email)
     _create_responses(consultation, plans)
+    _seed_comments(consultation)
     return consultation
+
+
+DEMO_COMMENTERS = (
+    ("sam.sole@example.org", "Sam Sole"),
+    ("priya.patel@example.org", "Priya Patel"),
+    ("tom.hughes@example.org", "Tom Hughes"),
+    ("grace.lee@example.org", "Grace Lee"),
+    ("dan.jones@example.org", "Dan Jones"),
+    ("amira.khan@example.org", "Amira Khan"),
+    ("spam.bot@example.org", "Best Deals"),
+    ("ken.price@example.org", "Ken Price"),
+    ("olivia.reed@example.org", "Olivia Reed"),
+)
+
+# (commenter index, section anchor, text, what the moderator does, reason)
+DEMO_COMMENTS = (
+    (
+        0,
+        "foreword",
+        "Good to see freelancers mentioned. Most of us never hear about these "
+        "plans until they are finished.",
+        "approve",
+        "",
+    ),
+    (
+        1,
+        "executive-summary",
+        "The hydrogen plans are exciting, but small suppliers in "
+        "Ellesmere Port need to know how they can be part of the supply chain.",
+        "approve",
+        "",
+    ),
+    (
+        2,
+        "our-place-and-economy",
+        "Crewe's town centre is not mentioned enough. The station "
+        "will not help if the high street keeps emptying.",
+        "approve",
+        "",
+    ),
+    (
+        3,
+        "our-place-and-economy",
+        "Please add figures on rural broadband: half of the farms "
+        "near Malpas still cannot get a decent connection.",
+        "pending",
+        "",
+    ),
+    (
+        4,
+        "executive-summary",
+        "Why is there nothing about childcare? Our staff cannot work longer hours without it.",
+        "pending",
+        "",
+    ),
+    (
+        5,
+        "foreword",
+        "Everyone who wrote this should be sacked, they are all useless.",
+        "reject",
+        "Personal abuse is against the rules for comments. Please say what you think "
+        "of the strategy itself.",
+    ),
+    (
+        7,
+        "foreword",
+        "Call my office on 01234 567890 to discuss a contract for the new station car park.",
+        "hide",
+        "Comments may not contain personal contact details or sales offers.",
+    ),
+    (
+        6,
+        "our-place-and-economy",
+        "Best deals http://example.com/a http://example.com/b "
+        "http://example.com/c cheap loans for business now",
+        "held",
+        "",
+    ),
+)
+
+
+def _seed_comments(consultation: Consultation) -> None:
+    """Section comments in every moderation state: approved (one with a reply, one reported),
+    waiting, rejected and hidden with reasons, and one held by the spam filter."""
+    from .moderation import comment_moderate, comment_post, comment_report
+
+    moderator = User.objects.filter(email="lepmoderator@example.org").first()
+    if moderator is None:
+        return
+    sections = {s.anchor: s for s in consultation.version.sections.all()}
+    authors = []
+    for email, name in DEMO_COMMENTERS:
+        user, created = User.objects.get_or_create(email=email, defaults={"display_name": name})
+        if created:
+            user.set_unusable_password()
+            user.save(update_fields=["password"])
+        authors.append(user)
+    posted = []
+    for author_index, anchor, text, action, reason in DEMO_COMMENTS:
+        section = sections.get(anchor)
+        if section is None:
+            continue
+        comment = comment_post(
+            consultation=consultation, section=section, author=authors[author_index], body=text
+        )
+        if action in {"approve", "hide"}:
+            comment = comment_moderate(comment=comment, moderator=moderator, action="approve")
+        if action == "reject":
+            comment_moderate(comment=comment, moderator=moderator, action="reject", reason=reason)
+        if action == "hide":
+            comment_moderate(comment=comment, moderator=moderator, action="hide", reason=reason)
+        posted.append(comment)
+    if len(posted) >= 3:
+        reply = comment_post(
+            consultation=consultation,
+            section=posted[2].section,
+            author=authors[8],
+            body="Agreed. Market Street has lost four shops this year.",
+            parent=posted[2],
+        )
+        comment_moderate(comment=reply, moderator=moderator, action="approve")
+        comment_report(
+            comment=posted[1],
+            reporter=authors[5],
+            reason="This reads like an advert for one company.",
+        )
 
 
 # The street-level survey -------------------------------------------------------------------------

@@ -5,7 +5,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from crispy_forms_gds.fields import DateInputField
-from crispy_forms_gds.layout import Layout
+from crispy_forms_gds.layout import Field, Layout, Size
 from django import forms
 from django.utils.html import escape
 
@@ -92,7 +92,8 @@ class ConsultationForm(GDSFormMixin, forms.Form):
     allow_anonymous = forms.BooleanField(
         label="Accept responses from people who have not signed in",
         required=False,
-        help_text="They are protected against abuse without a CAPTCHA.",
+        help_text="Responses from people who have not signed in are protected against abuse "
+        "without a CAPTCHA.",
     )
     moderation = forms.ChoiceField(
         label="Comments on the strategy",
@@ -108,6 +109,15 @@ class ConsultationForm(GDSFormMixin, forms.Form):
         self.fields["version"].choices = [
             (str(v.pk), f"Version {v.number}: {v.label}") for v in versions
         ]
+        # Every field in order; the summary counts its words as people type.
+        self.helper.layout = Layout(
+            *[
+                Field.textarea(name, rows=4, max_words=SUMMARY_MAX_WORDS)
+                if name == "summary"
+                else name
+                for name in self.fields
+            ]
+        )
 
     def clean_summary(self) -> str:
         summary = self.cleaned_data["summary"]
@@ -174,10 +184,15 @@ class QuestionForm(GDSFormMixin, forms.Form):
         max_value=20_000,
         initial=2000,
         help_text="For free text only.",
-        widget=forms.NumberInput(attrs={"class": "govuk-input--width-5"}),
+        # GOV.UK asks for numbers in a text input with a numeric keyboard, not type="number".
+        widget=forms.TextInput(
+            attrs={"class": "govuk-input--width-5", "inputmode": "numeric", "spellcheck": "false"}
+        ),
     )
     required = forms.BooleanField(
-        label="An answer is required", required=False, help_text="Otherwise it may be skipped."
+        label="An answer is required",
+        required=False,
+        help_text="Leave this unticked to let people skip the question.",
     )
     section = forms.ChoiceField(
         label="Strategy section",
@@ -297,6 +312,8 @@ class AnswersForm(GDSFormMixin, forms.Form):
     def __init__(self, *args: Any, questions: list[Question], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.questions = questions
+        # An explicit layout, field by field, so that free text gets GOV.UK's character count.
+        layout: list[Any] = []
         for question in questions:
             name = f"q{question.pk}"
             hint = (
@@ -306,12 +323,20 @@ class AnswersForm(GDSFormMixin, forms.Form):
             )
             options = [(str(o.pk), o.label) for o in question.options.all()]
             if question.kind == Question.Kind.FREE_TEXT:
+                # No maxlength attribute: it would cut pasted text short without a word. The
+                # character count says how many characters are left (or over) as people type,
+                # and the server explains an answer that is too long.
                 self.fields[name] = forms.CharField(
                     label=_safe(question.text),
                     required=False,
                     strip=False,
-                    widget=forms.Textarea(attrs={"rows": 6, "maxlength": question.max_length}),
-                    help_text=f"{hint} Up to {question.max_length:,} characters.",
+                    widget=forms.Textarea,
+                    help_text=hint,
+                )
+                layout.append(
+                    Field.textarea(
+                        name, label_size=Size.MEDIUM, rows=6, max_characters=question.max_length
+                    )
                 )
             elif question.kind == Question.Kind.MULTIPLE:
                 if question.allow_other:
@@ -323,6 +348,7 @@ class AnswersForm(GDSFormMixin, forms.Form):
                     widget=forms.CheckboxSelectMultiple,
                     help_text=f"{hint} Select all that apply.",
                 )
+                layout.append(Field.checkboxes(name, legend_size=Size.MEDIUM))
                 if question.allow_other:
                     self.fields[f"{name}_other"] = forms.CharField(
                         label="Your other answer",
@@ -330,6 +356,7 @@ class AnswersForm(GDSFormMixin, forms.Form):
                         max_length=500,
                         help_text="If you chose Other.",
                     )
+                    layout.append(f"{name}_other")
             else:
                 self.fields[name] = forms.ChoiceField(
                     label=_safe(question.text),
@@ -338,6 +365,8 @@ class AnswersForm(GDSFormMixin, forms.Form):
                     widget=forms.RadioSelect,
                     help_text=hint,
                 )
+                layout.append(Field.radios(name, legend_size=Size.MEDIUM))
+        self.helper.layout = Layout(*layout)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

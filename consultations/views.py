@@ -476,6 +476,11 @@ def respond_profile(request: HttpRequest, slug: str) -> HttpResponse:
                 if pages:
                     return redirect("consultations:respond_questions", slug=slug, page=1)
                 return redirect("consultations:respond_check", slug=slug)
+    already = None
+    if response is None and not request.user.is_authenticated:
+        already = consultation.responses.filter(
+            reference__in=request.session.get(SESSION_DONE, []), status=Response.Status.SUBMITTED
+        ).first()
     return render(
         request,
         "consultations/respond_profile.html",
@@ -483,6 +488,7 @@ def respond_profile(request: HttpRequest, slug: str) -> HttpResponse:
             "consultation": consultation,
             "form": form,
             "started": abuse.started_token(),
+            "already": already,
             "response": response,
         },
     )
@@ -639,12 +645,13 @@ def respond_resume(request: HttpRequest, slug: str, token: str) -> HttpResponse:
 def respond_check(request: HttpRequest, slug: str) -> HttpResponse:
     consultation = _consultation(slug)
     _visible(request, consultation)
-    response = _current_response(request, consultation)
     if request.method == "POST":
+        # The submission names its response by key: the current draft is not looked up.
         return _submit(request, consultation)
     refused = _gate(request, consultation)
     if refused:
         return refused
+    response = _current_response(request, consultation)
     if response is None:
         return redirect("consultations:respond_profile", slug=slug)
     return render(
@@ -653,8 +660,10 @@ def respond_check(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _check_context(
-    consultation: Consultation, response: Response, error: str = ""
+    consultation: Consultation, response: Response, error: str = "", *, missing: bool = True
 ) -> dict[str, Any]:
+    """The answers page by page; ``missing`` adds the required questions still unanswered
+    (two queries), which only the check-your-answers page shows."""
     saved = answers_by_question(response)
     pages = question_pages(consultation)
     return {
@@ -664,7 +673,7 @@ def _check_context(
         "pages": [
             {"page": page, "rows": [(q, saved.get(q.pk)) for q in page.questions]} for page in pages
         ],
-        "missing": services.missing_required(response),
+        "missing": services.missing_required(response) if missing else [],
     }
 
 
@@ -716,7 +725,7 @@ def _owns(request: HttpRequest, consultation: Consultation, response: Response) 
 
 
 def _send_receipt(request: HttpRequest, consultation: Consultation, response: Response) -> None:
-    context = _check_context(consultation, response)
+    context = _check_context(consultation, response, missing=False)
     context["link"] = request.build_absolute_uri(consultation.get_absolute_url())
     try:
         send_mail(

@@ -361,3 +361,142 @@ class ModeratorNote(models.Model):
 
     def __str__(self) -> str:
         return f"Note on comment {self.comment_id}"
+
+
+# The compile engine (consultations/reporting/) -------------------------------------------------
+
+
+class Compilation(models.Model):
+    """One run of the compile engine over a consultation's submitted responses and approved
+    comments: its progress while it runs, then the whole report as data, the compiled draft
+    version of the strategy and the report files.
+
+    Invariants: at most one queued or running compilation per consultation (a partial unique
+    constraint); ``attempts`` counts claims, and only the holder of the current attempt may
+    write the result; the result, the files and the final status are written together."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Waiting to start"
+        RUNNING = "running", "Compiling"
+        SUCCEEDED = "succeeded", "Finished"
+        FAILED = "failed", "Failed"
+
+    consultation = models.ForeignKey(
+        Consultation, on_delete=models.CASCADE, related_name="compilations"
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    progress = models.PositiveSmallIntegerField(default=0, help_text="Per cent done, 0 to 100.")
+    stage = models.CharField(max_length=300, blank=True, help_text="What it is doing, in words.")
+    is_final = models.BooleanField(
+        default=False, help_text="Compiled after the consultation closed."
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    parts_total = models.PositiveSmallIntegerField(default=0)
+    parts_done = models.PositiveSmallIntegerField(default=0)
+    error = models.TextField(blank=True, help_text="Why it failed, in plain words.")
+    input_hash = models.CharField(max_length=64, blank=True)
+    result = models.JSONField(default=dict, blank=True)
+    version = models.ForeignKey(
+        StrategyVersion, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    reviewed_theme_keys = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="The themes staff had edited when it ran, as “question id:theme key”.",
+    )
+    pdf = models.FileField(upload_to="reports/%Y/%m/", blank=True)
+    docx = models.FileField(upload_to="reports/%Y/%m/", blank=True)
+    xlsx = models.FileField(upload_to="reports/%Y/%m/", blank=True)
+    published_at = models.DateTimeField(
+        null=True, blank=True, help_text="When this compilation became the published outcome."
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["consultation"],
+                condition=models.Q(status__in=["queued", "running"]),
+                name="one_active_compilation_per_consultation",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(progress__lte=100), name="compilation_progress_at_most_100"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["consultation", "status"]),
+            models.Index(fields=["status", "heartbeat_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"Compilation {self.pk} of {self.consultation_id} ({self.status})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in {self.Status.QUEUED, self.Status.RUNNING}
+
+
+class ThemeEdit(models.Model):
+    """A reviewer's change to one theme found in the answers to one free-text question:
+    renamed, hidden or merged into another. Later compilations apply it to the theme with the
+    same key (``term_weights`` lets the analysis find that theme again)."""
+
+    consultation = models.ForeignKey(
+        Consultation, on_delete=models.CASCADE, related_name="theme_edits"
+    )
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="theme_edits")
+    theme_key = models.CharField(max_length=100)
+    original_label = models.CharField(max_length=200, blank=True)
+    label = models.CharField(max_length=100)
+    hidden = models.BooleanField(default=False)
+    merged_into = models.CharField(max_length=100, blank=True)
+    term_weights = models.JSONField(default=dict, blank=True)
+    edited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    edited_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["question", "theme_key"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["question", "theme_key"], name="one_edit_per_question_theme"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Theme {self.theme_key} of question {self.question_id}"
+
+
+class OutcomeRow(models.Model):
+    """One row of the “You said, we did” table as staff completed it. Keyed like the compiled
+    rows (“theme:<question id>:<theme key>” or “section:<anchor>”) so that what staff wrote
+    survives compiling again."""
+
+    consultation = models.ForeignKey(
+        Consultation, on_delete=models.CASCADE, related_name="outcome_rows"
+    )
+    key = models.CharField(max_length=200)
+    topic = models.CharField(max_length=300)
+    you_said = models.TextField(max_length=2_000)
+    we_did = models.TextField(max_length=2_000, blank=True)
+    edited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    edited_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["consultation", "key"]
+        constraints = [
+            models.UniqueConstraint(fields=["consultation", "key"], name="one_outcome_row_per_key")
+        ]
+
+    def __str__(self) -> str:
+        return f"You said, we did: {self.topic}"

@@ -309,10 +309,10 @@ def response_save_answers(
 
 
 def missing_required(response: Response) -> list[Question]:
-    answered = set(response.answers.values_list("question_id", flat=True))
-    return [
-        q for q in response.consultation.questions.filter(required=True) if q.pk not in answered
-    ]
+    """Required questions the response has no answer to, in order (one query)."""
+    answered = Answer.objects.filter(response_id=response.pk).values("question_id")
+    required = Question.objects.filter(consultation_id=response.consultation_id, required=True)
+    return list(required.exclude(pk__in=answered))
 
 
 def _reference(response: Response) -> str:
@@ -337,10 +337,20 @@ def response_submit(*, response: Response) -> tuple[Response, bool]:
             code="incomplete",
         )
     now = timezone.now()
+    reference = _reference(response)
     claimed = Response.objects.filter(pk=response.pk, status=Response.Status.DRAFT).update(
-        status=Response.Status.SUBMITTED, submitted_at=now, reference=_reference(response)
+        status=Response.Status.SUBMITTED, submitted_at=now, reference=reference
     )
-    response.refresh_from_db()
+    if claimed:
+        # This call made the change: the row holds exactly what was written.
+        response.status, response.submitted_at, response.reference = (
+            Response.Status.SUBMITTED,
+            now,
+            reference,
+        )
+    else:
+        # Another request got there first (or the draft changed state): read what it wrote.
+        response.refresh_from_db()
     return response, bool(claimed)
 
 

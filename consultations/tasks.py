@@ -11,6 +11,7 @@ from lepportal.core.exceptions import ApplicationError
 
 from .data_protection import erase_due_personal_data, personal_data_erase
 from .models import Consultation
+from .reporting import tasks as reporting_tasks  # noqa: F401
 
 logger = logging.getLogger(__name__)
 

@@ -5,6 +5,7 @@ from django.urls import path
 from . import views
 from .data_urls import urlpatterns as data_urlpatterns
 from .moderation_urls import urlpatterns as moderation_urlpatterns
+from .reporting.urls import urlpatterns as reporting_urlpatterns
 from .staff_urls import urlpatterns as staff_urlpatterns
 
 app_name = "consultations"
@@ -18,6 +19,7 @@ urlpatterns = [
     *data_urlpatterns,
     *moderation_urlpatterns,
     *staff_urlpatterns,
+    *reporting_urlpatterns,
     path("<slug:slug>/", views.consultation_detail, name="detail"),
     path("<slug:slug>/edit/", views.consultation_edit, name="edit"),
     path("<slug:slug>/questions/", views.questions, name="questions"),

@@ -7,7 +7,9 @@ from accounts.urls import organisation_urlpatterns
 
 urlpatterns = [
     path("", include("lepportal.core.urls")),
+    path("accounts/api-token/", include("lepportal.core.api_tokens")),
     path("accounts/", include("accounts.urls")),
+    path("api/v1/", include("lepportal.api_urls")),
     path("organisations/", include((organisation_urlpatterns, "organisations"))),
     path("", include("strategies.urls")),
     path("consultations/", include("consultations.urls")),

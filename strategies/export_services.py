@@ -8,6 +8,9 @@ from datetime import timedelta
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
+from kombu.exceptions import OperationalError as BrokerOperationalError
+
+from lepportal.core.exceptions import ApplicationError
 
 from . import selectors
 from .exports import ExportDocument, ExportSection, document_to_docx, document_to_pdf
@@ -15,6 +18,19 @@ from .models import StrategyVersion, VersionExport
 
 logger = logging.getLogger(__name__)
 State = VersionExport.State
+
+# What publishing a task raises when the broker cannot be reached: kombu wraps the transport's
+# connection errors in its OperationalError once its publish retries are spent (about 0.6 s);
+# a bare socket error can escape on the way.
+BROKER_ERRORS: tuple[type[Exception], ...] = (BrokerOperationalError, ConnectionError)
+QUEUE_UNAVAILABLE = "The task queue is not reachable right now: try again in a few minutes."
+
+
+class TaskQueueUnavailable(ApplicationError):
+    """The work could not be queued because the broker is down; nothing was queued."""
+
+    def __init__(self) -> None:
+        super().__init__(QUEUE_UNAVAILABLE, code="queue_unavailable", status=503)
 
 
 def export_document(version: StrategyVersion) -> ExportDocument:
@@ -38,8 +54,6 @@ def export_document(version: StrategyVersion) -> ExportDocument:
 def version_export_request(*, version: StrategyVersion, fmt: str) -> VersionExport:
     """Return the export of ``version`` in ``fmt``, queueing its making if it is not ready.
     A failed export is queued again: asking again is how a user retries."""
-    from .tasks import build_version_export
-
     export, created = VersionExport.objects.get_or_create(version=version, format=fmt)
     if not created and export.state == State.FAILED:
         requeued = VersionExport.objects.filter(pk=export.pk, state=State.FAILED).update(
@@ -47,9 +61,29 @@ def version_export_request(*, version: StrategyVersion, fmt: str) -> VersionExpo
         )
         created = bool(requeued)
     if created:
-        transaction.on_commit(lambda: build_version_export.delay(export.pk))
+        transaction.on_commit(lambda: _enqueue_build(export.pk))
     export.refresh_from_db()
     return export
+
+
+def _enqueue_build(export_id: int) -> None:
+    """Send the build task. If the broker is down, nothing is queued: the row is marked failed
+    (so that asking again, once the broker is back, queues it again, as for any failed export)
+    and TaskQueueUnavailable tells the caller to say "try again later" instead of a 500."""
+    from .tasks import build_version_export
+
+    if build_version_export.app.conf.task_always_eager:
+        # No broker: the task runs here and records its own failures on the row.
+        build_version_export.delay(export_id)
+        return
+    try:
+        build_version_export.delay(export_id)
+    except BROKER_ERRORS as error:
+        logger.warning("Export %s not queued: the broker is unreachable (%s)", export_id, error)
+        VersionExport.objects.filter(pk=export_id, state=State.QUEUED).update(
+            state=State.FAILED, error=QUEUE_UNAVAILABLE, finished_at=timezone.now()
+        )
+        raise TaskQueueUnavailable from error
 
 
 def version_export_build(*, export_id: int) -> None:

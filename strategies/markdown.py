@@ -6,7 +6,7 @@ by two levels because the section title is the page's ``h2``."""
 
 from __future__ import annotations
 
-from functools import cache
+from functools import cache, lru_cache
 
 import nh3
 from django.utils.safestring import SafeString, mark_safe
@@ -85,9 +85,32 @@ def _parser() -> MarkdownIt:
     return parser
 
 
+# Texts up to this long are memoised (see render_markdown); longer ones, rare and costly to
+# keep, are rendered each time.
+MEMO_MAX_CHARACTERS = 100_000
+
+
 def render_markdown(source: str) -> SafeString:
-    """Render Markdown as sanitised HTML, safe to insert into any page."""
-    html = _parser().render(source or "")
+    """Render Markdown as sanitised HTML, safe to insert into any page.
+
+    The HTML depends on nothing but ``source``, so it is memoised per process, keyed by the
+    text itself (never stale, nothing to invalidate). Published versions never change, yet
+    their sections were rendered again on every view of the public page, the consultation's
+    commentable strategy and each page of the response form: about 4 ms per 1,000 words, over
+    60 ms for a 15-section strategy."""
+    source = source or ""
+    if len(source) > MEMO_MAX_CHARACTERS:
+        return _render(source)
+    return _render_memoised(source)
+
+
+@lru_cache(maxsize=512)
+def _render_memoised(source: str) -> SafeString:
+    return _render(source)
+
+
+def _render(source: str) -> SafeString:
+    html = _parser().render(source)
     clean = nh3.clean(
         html,
         tags=ALLOWED_TAGS,

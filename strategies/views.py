@@ -24,7 +24,7 @@ from lepportal.core.permissions import ensure_permission
 from . import forms, selectors, services
 from .diff import diff_stats, render_diff, word_diff
 from .evidence.views import kpi_rows
-from .export_services import version_export_request
+from .export_services import TaskQueueUnavailable, version_export_request
 from .markdown import render_markdown
 from .models import (
     Priority,
@@ -769,7 +769,14 @@ def version_export(
     version = get_object_or_404(StrategyVersion, strategy=strategy, number=number)
     if version.pk != strategy.published_version_id:
         ensure_permission(request, "strategies.view_draft", strategy)
-    export = version_export_request(version=version, fmt=fmt)
+    try:
+        export = version_export_request(version=version, fmt=fmt)
+    except TaskQueueUnavailable as error:
+        # The broker is down: say so and when to retry, rather than a 500 or a page that
+        # waits for a file nobody is making.
+        unavailable = render(request, "503.html", {"unavailable_reason": error.message}, status=503)
+        unavailable["Retry-After"] = "60"
+        return unavailable
     if export.state == VersionExport.State.READY:
         name = f"{strategy.organisation.slug}-{strategy.slug}-v{version.number}.{fmt}"
         return FileResponse(export.file.open("rb"), as_attachment=True, filename=name)

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template import loader
@@ -44,6 +45,22 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 
 def error_400(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    # Django refuses a body over DATA_UPLOAD_MAX_MEMORY_SIZE, or a form with more than
+    # DATA_UPLOAD_MAX_NUMBER_FIELDS fields, before any view sees it: say which limit was hit
+    # (413 for the first, as HTTP intends) rather than "could not be understood".
+    if isinstance(exception, RequestDataTooBig):
+        megabytes = settings.DATA_UPLOAD_MAX_MEMORY_SIZE / (1024 * 1024)
+        problem = (
+            f"What you sent is larger than this service accepts ({megabytes:g} MB). "
+            "If you pasted a long text, shorten it, then try again."
+        )
+        return render(request, "400.html", {"problem": problem}, status=413)
+    if isinstance(exception, TooManyFieldsSent | TooManyFilesSent):
+        problem = (
+            "The form you sent has far more answers than any form on this service. "
+            "Go back to the form and try again."
+        )
+        return render(request, "400.html", {"problem": problem}, status=400)
     return render(request, "400.html", status=400)
 
 

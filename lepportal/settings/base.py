@@ -36,6 +36,10 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
+    "rest_framework.authtoken",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "crispy_forms",
     "crispy_forms_gds",
     "django_celery_results",
@@ -51,6 +55,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Early, so that its process_exception (run last to first) answers a lost database with
+    # the styled 503 page after every other middleware has had its turn.
+    "lepportal.core.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -203,15 +210,76 @@ CELERY_BEAT_SCHEDULE = {
         "task": "consultations.erase_due_personal_data",
         "schedule": crontab(hour=3, minute=0),
     },
+    "requeue-stale-compilations": {
+        "task": "consultations.reporting.sweep_stale_compilations",
+        "schedule": 300.0,
+    },
+    "compile-closed-consultations": {
+        "task": "consultations.reporting.compile_closed_consultations",
+        "schedule": 900.0,
+    },
 }
 
+# The API at /api/v1/ (lepportal/core/api.py): per-user tokens or the session (with CSRF), the
+# pages' django-rules permissions, JSON only, one error body, pagination and throttling
+# everywhere. Throttle rates are read on each request, so they can be changed per environment.
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        # The first class names the 401 challenge ("WWW-Authenticate: Token").
+        "rest_framework.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_PERMISSION_CLASSES": ["lepportal.core.api.RulesPermission"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["lepportal.core.api.LimitedJSONParser"],
+    "DEFAULT_PAGINATION_CLASS": "lepportal.core.api.PagePagination",
     "PAGE_SIZE": 50,
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "lepportal.core.api.AnonymousThrottle",
+        "lepportal.core.api.UserThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env("API_THROTTLE_ANONYMOUS", default="120/minute"),
+        "user": env("API_THROTTLE_USER", default="600/minute"),
+    },
+    "DEFAULT_SCHEMA_CLASS": "lepportal.core.api.ApiAutoSchema",
+    "EXCEPTION_HANDLER": "lepportal.core.api.exception_handler",
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+}
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Local Industrial Strategy Portal API",
+    "DESCRIPTION": (
+        "Published strategies, the national progress tracker, consultations and their "
+        "responses, comments and moderation. Published material is public; everything else "
+        "follows the same permission rules as the portal's pages. Authenticate with "
+        "`Authorization: Token <key>` (create a token on your account page) or a signed-in "
+        "session (unsafe methods then need the CSRF token). Every error has the body "
+        '`{"error": {"code": ..., "message": ..., "fields": {...}}}`.'
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    # Several models have a "state", "status", "kind" or "source": name each set of choices.
+    "ENUM_NAME_OVERRIDES": {
+        "ConsultationStateEnum": "consultations.models.Consultation.State",
+        "CommentStateEnum": "consultations.models.Comment.State",
+        "ConsultationKindEnum": "consultations.models.Consultation.Kind",
+        "QuestionKindEnum": "consultations.models.Question.Kind",
+        "SectionKindEnum": "strategies.constants.SectionKind",
+        "StrategyStatusEnum": "strategies.models.Strategy.Status",
+        "ResponseStatusEnum": "consultations.models.Response.Status",
+        "VersionSourceEnum": "strategies.models.StrategyVersion.Source",
+        "ResponseSourceEnum": "consultations.models.Response.Source",
+        "SectionSourceEnum": "strategies.api.serializers.SECTION_SOURCES",
+    },
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    # No validator badge: it would fetch an image from another site (blocked, and offline).
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
 }
 
 LOGGING = {

@@ -31,5 +31,6 @@ RUN SECRET_KEY="$(python -c 'import secrets; print(secrets.token_urlsafe(64))')"
 
 USER portal
 EXPOSE 8000
-CMD ["gunicorn", "lepportal.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", \
-     "--access-logfile", "-"]
+# Workers, threads and the access log come from gunicorn.conf.py (read from /app); set
+# WEB_CONCURRENCY and WEB_THREADS to size them to the host.
+CMD ["gunicorn", "lepportal.wsgi:application", "--bind", "0.0.0.0:8000"]

@@ -1,6 +1,14 @@
 """Web benchmark: gunicorn with the production settings on PostgreSQL, loopback only.
 
-    .venv/bin/python bench/web.py [--duration 12] [--clients 20] [--workers 3]
+    .venv/bin/python bench/web.py [--duration 12] [--clients 20] [--no-redis]
+
+It measures the configuration the portal ships: gunicorn as ``gunicorn.conf.py`` configures
+it (the file the Docker image and docker compose use; ``--workers``, ``--threads`` and
+``--worker-class`` override it for comparisons), the production database settings
+(``CONN_MAX_AGE`` as production defaults it unless ``--conn-max-age`` is given) and, as in
+docker compose, Redis as the cache and the Celery broker with a Celery worker beside the web
+server (Redis databases 14 and 15 at ``--redis``, emptied first; ``--no-redis`` measures the
+embedded defaults instead: a cache per process and tasks run in the web process).
 
 It recreates the database ``lepportal_webbench``, migrates it, seeds (untimed) a published
 15-section strategy, an open consultation with seven questions, 10,000 submitted responses
@@ -47,6 +55,8 @@ HOST = "127.0.0.1"
 STAFF_EMAIL = "bench-lead@example.org"
 STAFF_PASSWORD = secrets.token_urlsafe(16)
 BENCH_DIR = ROOT / "var" / "bench"
+REDIS = "redis://127.0.0.1:6379"
+BROKER_DB, CACHE_DB = 14, 15  # the bench's own Redis databases, emptied at the start of a run
 SECTION_WORDS = 900  # a realistic section of a Local Industrial Strategy: 600 to 1,500 words
 
 # Text for the strategy and the answers ---------------------------------------------------------
@@ -115,20 +125,36 @@ def section_text(rng: random.Random, title: str) -> str:
 # Set-up: database, migrations, static files, seed ------------------------------------------------
 
 
-def server_environment(secret_key: str, conn_max_age: int) -> dict[str, str]:
+def server_environment(
+    secret_key: str, conn_max_age: int | None, redis: str | None = None
+) -> dict[str, str]:
+    """The environment of the server, the worker and this process. ``conn_max_age`` None
+    leaves CONN_MAX_AGE to the production default; ``redis`` None means no cache server and no
+    broker (the embedded defaults), else the bench's two databases on that server."""
     environment = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "bench.settings",
         "DATABASE_URL": DATABASE_URL,
         "SECRET_KEY": secret_key,
         "ALLOWED_HOSTS": "127.0.0.1,localhost",  # production requires it; bench.settings agrees
-        "CELERY_BROKER_URL": "",  # nothing measured here queues a task
-        "CONN_MAX_AGE": str(conn_max_age),
+        "CELERY_BROKER_URL": f"{redis}/{BROKER_DB}" if redis else "",
+        "CACHE_URL": f"{redis}/{CACHE_DB}" if redis else "locmemcache://",
         "LOG_LEVEL": "WARNING",
         "PYTHONPATH": str(ROOT),
     }
-    environment.pop("CACHE_URL", None)
+    for name in ("CONN_MAX_AGE", "CONN_HEALTH_CHECKS", "WEB_CONCURRENCY", "WEB_THREADS"):
+        environment.pop(name, None)
+    if conn_max_age is not None:
+        environment["CONN_MAX_AGE"] = str(conn_max_age)
     return environment
+
+
+def empty_redis(redis: str) -> None:
+    """Empty the bench's own Redis databases: no task or cached page from an earlier run."""
+    import redis as redis_client
+
+    for number in (BROKER_DB, CACHE_DB):
+        redis_client.Redis.from_url(f"{redis}/{number}").flushdb()
 
 
 def recreate_database() -> None:
@@ -547,9 +573,29 @@ def measure(
 # The server -------------------------------------------------------------------------------------
 
 
+def gunicorn_settings(environment: dict[str, str], overrides: dict[str, Any]) -> dict[str, Any]:
+    """Workers, threads and worker class as gunicorn will run them: gunicorn.conf.py read with
+    the server's environment, then the command line's overrides."""
+    import runpy
+
+    saved = dict(os.environ)
+    os.environ.clear()
+    os.environ.update(environment)
+    try:
+        conf = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+    chosen = {name: conf.get(name) for name in ("workers", "threads", "worker_class")}
+    chosen.update({k: v for k, v in overrides.items() if v is not None})
+    return chosen
+
+
 def start_gunicorn(
-    environment: dict[str, str], port: int, workers: int, threads: int
+    environment: dict[str, str], port: int, overrides: dict[str, Any]
 ) -> subprocess.Popen[bytes]:
+    """gunicorn started at the root of the project, so that it reads gunicorn.conf.py as the
+    Docker image's does; ``overrides`` (workers, threads, worker_class) replace its values."""
     BENCH_DIR.mkdir(parents=True, exist_ok=True)
     command = [
         sys.executable,
@@ -558,16 +604,15 @@ def start_gunicorn(
         "lepportal.wsgi:application",
         "--bind",
         f"{HOST}:{port}",
-        "--workers",
-        str(workers),
         # As the Docker image: an access log line per request (here to a file).
         "--access-logfile",
         str(BENCH_DIR / "gunicorn-access.log"),
         "--error-logfile",
         str(BENCH_DIR / "gunicorn-error.log"),
     ]
-    if threads > 1:
-        command += ["--threads", str(threads)]
+    for name, value in overrides.items():
+        if value is not None:
+            command += [f"--{name.replace('_', '-')}", str(value)]
     server = subprocess.Popen(command, cwd=ROOT, env=environment)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -581,6 +626,27 @@ def start_gunicorn(
         time.sleep(0.25)
     server.terminate()
     raise RuntimeError("gunicorn did not answer /healthz within 60 s")
+
+
+def start_celery_worker(environment: dict[str, str]) -> subprocess.Popen[bytes]:
+    """A Celery worker as docker compose runs one (two processes), on the same cores."""
+    BENCH_DIR.mkdir(parents=True, exist_ok=True)
+    log = (BENCH_DIR / "celery-worker.log").open("wb")
+    return subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "lepportal", "worker", "--concurrency=2",
+         "--loglevel=WARNING", "--hostname", f"webbench-{os.getpid()}@%h"],
+        cwd=ROOT,
+        env=environment,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )  # fmt: skip
+
+
+def tasks_waiting(redis: str) -> int:
+    """Tasks still in the broker's default queue."""
+    import redis as redis_client
+
+    return int(redis_client.Redis.from_url(f"{redis}/{BROKER_DB}").llen("celery"))
 
 
 def sign_in(port: int) -> dict[str, str]:
@@ -632,17 +698,21 @@ def query_counts(seeded: dict[str, Any]) -> dict[str, int]:
 
 INTRO = """## Web
 
-`bench/web.py` serves the portal with gunicorn and the production settings (`bench.settings`:
-`lepportal.settings.production` over plain HTTP on 127.0.0.1), on PostgreSQL, and loads it
-from 20 concurrent clients (threads in four processes, on the same two cores as the server and
-the database). Each row runs for 12 s or until its prepared drafts run out, after a short
-warm-up of every worker; "alone" is the median with a single client (the latency floor).
+`bench/web.py` serves the portal as it ships: gunicorn configured by `gunicorn.conf.py` (the
+file the Docker image and docker compose use) with the production settings (`bench.settings`:
+`lepportal.settings.production` over plain HTTP on 127.0.0.1) on PostgreSQL, and, as docker
+compose runs it, Redis as the cache and the Celery broker with a Celery worker (two processes)
+beside it. It loads it from 20 concurrent clients (threads in four processes) on the same two
+cores as the server, the worker, Redis and the database. Each row runs for 12 s or until its
+prepared drafts run out, after a short warm-up of every worker; "alone" is the median with a
+single client (the latency floor).
 The seed, made untimed through the services: a published strategy with 15 sections of about
 900 words each, three priorities and three indicators; an open consultation with seven
 questions on six pages; 10,000 submitted responses (made in bulk) and a staff user who signs in
 through the sign-in page. "Submit" is the final POST of check-your-answers for a prepared draft
 (a different draft, in its own anonymous session, every request; half of them ask for an
-e-mailed receipt, which is rendered and handed to a dummy mail backend); a "journey" is a new
+e-mailed receipt, which is queued once the submission commits and rendered and handed to a
+dummy mail backend by the worker); a "journey" is a new
 respondent fetching and posting every page from "about you" to the confirmation. The yardsticks
 run in the same server in the same run: a bare view rendering a small template in the site's
 layout, and a bare view doing one `INSERT` (both through the full middleware stack, the
@@ -661,6 +731,7 @@ def _configuration_section(report: dict[str, Any], command: str) -> str:
         ("Staff response list, 10,000 responses, page 1", "staff_response_list"),
     ]
     machine = report["machine"]
+    server = report["server"]
     lines = [
         _configuration_title(report),
         "",
@@ -670,7 +741,15 @@ def _configuration_section(report: dict[str, Any], command: str) -> str:
         "(other work shared the machine). Seed: "
         f"{report['seed']['sections']} sections, {report['seed']['strategy_words']:,} words; "
         f"{report['seed']['submitted_responses']:,} responses with "
-        f"{report['seed']['answer_rows']:,} answer rows.",
+        f"{report['seed']['answer_rows']:,} answer rows. Cache: {server['cache']}; tasks: "
+        f"{server['tasks']}."
+        + (
+            f" Receipts still queued when the submissions stopped: "
+            f"{server['tasks_waiting'].get('after_submit', 0)} (at the end: "
+            f"{server['tasks_waiting'].get('at_end', 0)})."
+            if server.get("redis")
+            else ""
+        ),
         "",
         "| what | requests | errors | per second | p50 ms | p95 ms | p99 ms | alone p50 ms "
         "| queries |",
@@ -711,7 +790,8 @@ def _configuration_section(report: dict[str, Any], command: str) -> str:
 
 def _configuration_title(report: dict[str, Any]) -> str:
     server = report["server"]
-    return f"### gunicorn {server['gunicorn']}, CONN_MAX_AGE={server['conn_max_age']}"
+    redis = "Redis cache and Celery worker" if server.get("redis") else "no Redis"
+    return f"### gunicorn {server['gunicorn']}, CONN_MAX_AGE={server['conn_max_age']}, {redis}"
 
 
 def write_markdown(report: dict[str, Any], command: str) -> None:
@@ -741,25 +821,40 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--duration", type=float, default=12.0, help="seconds per measurement")
     parser.add_argument("--clients", type=int, default=20)
-    parser.add_argument("--workers", type=int, default=3, help="gunicorn workers (Dockerfile: 3)")
-    parser.add_argument("--threads", type=int, default=1, help="gunicorn threads per worker")
-    parser.add_argument("--conn-max-age", type=int, default=0, help="CONN_MAX_AGE (default 0)")
+    parser.add_argument("--workers", type=int, help="gunicorn workers (gunicorn.conf.py)")
+    parser.add_argument("--threads", type=int, help="threads per worker (gunicorn.conf.py)")
+    parser.add_argument("--worker-class", help="gunicorn worker class (gunicorn.conf.py)")
+    parser.add_argument("--conn-max-age", type=int, help="CONN_MAX_AGE (production's default)")
+    parser.add_argument("--redis", default=REDIS, help=f"Redis server (default {REDIS})")
+    parser.add_argument("--no-redis", action="store_true", help="no Redis: the embedded defaults")
     parser.add_argument("--drafts", type=int, default=4000, help="prepared drafts to submit")
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--no-docs", action="store_true", help="do not write docs/benchmarks.md")
     options = parser.parse_args()
     command = ".venv/bin/python bench/web.py" + "".join(
-        f" --{name.replace('_', '-')} {value}"
+        f" --{name.replace('_', '-')}" + ("" if value is True else f" {value}")
         for name, value in (
             ("workers", options.workers),
             ("threads", options.threads),
+            ("worker_class", options.worker_class),
             ("conn_max_age", options.conn_max_age),
+            ("redis", options.redis),
+            ("no_redis", options.no_redis),
         )
         if value != parser.get_default(name)
     )
+    redis = None if options.no_redis else options.redis.rstrip("/")
+    overrides = {
+        "workers": options.workers,
+        "threads": options.threads,
+        "worker_class": options.worker_class,
+    }
 
     secret_key = secrets.token_urlsafe(64)
-    environment = server_environment(secret_key, options.conn_max_age)
+    environment = server_environment(secret_key, options.conn_max_age, redis)
+    gunicorn = gunicorn_settings(environment, overrides)
+    if redis:
+        empty_redis(redis)
     # This process seeds the database with the same settings as the server.
     os.environ.clear()
     os.environ.update(environment)
@@ -780,14 +875,17 @@ def main() -> None:
     print(f"   seeded in {seeded['seconds']} s", file=sys.stderr)
     queries = query_counts(seeded)
     postgresql = connection.cursor().connection.info.parameter_status("server_version")
+    conn_max_age = connection.settings_dict["CONN_MAX_AGE"]
     connection.close()
 
+    worker = start_celery_worker(environment) if redis else None
     load_before = Path("/proc/loadavg").read_text().split()[:3]
-    server = start_gunicorn(environment, options.port, options.workers, options.threads)
+    server = start_gunicorn(environment, options.port, overrides)
     context = multiprocessing.get_context("spawn")
     processes = min(4, options.clients)
     results: dict[str, Any] = {}
     alone: dict[str, Any] = {}
+    queue: dict[str, int] = {}
     try:
         staff_cookies = sign_in(options.port)
         slug = seeded["consultation_slug"]
@@ -838,9 +936,17 @@ def main() -> None:
                     items=drafts if name == "submit" else None,
                 )
                 print(f"   {json.dumps(results[name])}", file=sys.stderr)
+                if name == "submit" and redis:
+                    # Receipts the worker had not yet sent when the submissions stopped.
+                    queue["after_submit"] = tasks_waiting(redis)
+        if redis:
+            queue["at_end"] = tasks_waiting(redis)
     finally:
         server.terminate()
         server.wait(timeout=30)
+        if worker is not None:
+            worker.terminate()
+            worker.wait(timeout=30)
 
     journey_requests = 2 + 2 * len(seeded["journey_pages"]) + 3
     template_rps = results["bare_template"]["per_second"] or float("nan")
@@ -876,10 +982,17 @@ def main() -> None:
             "load_average_after": " ".join(Path("/proc/loadavg").read_text().split()[:3]),
         },
         "server": {
-            "gunicorn": f"{options.workers} {'gthread' if options.threads > 1 else 'sync'} "
-            f"workers" + (f" x {options.threads} threads" if options.threads > 1 else ""),
+            "gunicorn": f"{gunicorn['workers']} {gunicorn['worker_class']} workers"
+            + (
+                f" x {gunicorn['threads']} threads" if gunicorn["worker_class"] == "gthread" else ""
+            ),
+            "gunicorn_conf": "gunicorn.conf.py" if not any(overrides.values()) else "overridden",
             "settings": "bench.settings (lepportal.settings.production over plain HTTP)",
-            "conn_max_age": options.conn_max_age,
+            "conn_max_age": conn_max_age,
+            "redis": bool(redis),
+            "cache": "Redis" if redis else "per process (locmem)",
+            "tasks": "Celery worker (2 processes) on Redis" if redis else "in the web process",
+            "tasks_waiting": queue,
         },
         "clients": options.clients,
         "duration_s": options.duration,

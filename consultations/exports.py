@@ -3,12 +3,12 @@
 One row per submitted response (withdrawn responses and drafts are left out). The profile
 columns never include an e-mail address or a person's name, and the organisation's name only
 when it responded as an organisation and consented to publication with its name. Every text
-cell is made inert for spreadsheets: a cell that starts with a character a spreadsheet reads as
-the start of a formula gets a leading apostrophe, so opening the file runs nothing."""
+cell is made inert for spreadsheets (``lepportal.core.spreadsheets.safe_cell``): a cell that
+starts with a character a spreadsheet reads as the start of a formula gets a leading
+apostrophe, so opening the file runs nothing."""
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterable, Iterator
 from datetime import datetime
 from typing import IO, Any
@@ -17,18 +17,17 @@ from zoneinfo import ZoneInfo
 from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from lepportal.core.reference import sic_sections
+from lepportal.core.spreadsheets import csv_writer, safe_cell
 
 from .constants import Consent, OrganisationType, RespondentType, RespondingAs, SizeBand
 from .models import Consultation, Question, Response
 from .selectors import ExportRecord, questions_with_options, responses_for_export
 
 LONDON = ZoneInfo("Europe/London")
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 CHUNK_SIZE = 2000
 
 PROFILE_HEADERS = [
@@ -53,20 +52,6 @@ _LABELS: dict[str, dict[str, str]] = {
     "size_band": dict(SizeBand.choices),
     "consent": dict(Consent.choices),
 }
-
-
-def neutralise_formula(value: str) -> str:
-    """Make a text cell inert in spreadsheets: one starting with =, +, -, @, a tab or a
-    carriage return gets a leading apostrophe (OWASP's advice against CSV injection)."""
-    if value.startswith(FORMULA_TRIGGERS):
-        return "'" + value
-    return value
-
-
-def safe_cell(value: str) -> str:
-    """A cell fit for any spreadsheet: control characters that XML cannot hold are dropped
-    first (so none can hide a formula from the check), then formulas are neutralised."""
-    return neutralise_formula(ILLEGAL_CHARACTERS_RE.sub("", value))
 
 
 def _label(name: str, value: str) -> str:
@@ -133,7 +118,7 @@ def export_rows(consultation: Consultation) -> Iterator[list[str]]:
 
 
 class _Line:
-    """A file-like object whose write returns what was written, for csv.writer."""
+    """A file-like object whose write returns what was written, for a CSV writer."""
 
     def write(self, value: str) -> str:
         return value
@@ -141,8 +126,8 @@ class _Line:
 
 def csv_chunks(rows: Iterable[list[str]], *, lines_per_chunk: int = 200) -> Iterator[bytes]:
     """UTF-8 CSV with a byte order mark (so Excel reads it as UTF-8), sent a few hundred lines
-    at a time."""
-    writer = csv.writer(_Line())
+    at a time. Cells are made safe here too, so any rows may be passed."""
+    writer = csv_writer(_Line())
     lines = ["\ufeff"]
     for row in rows:
         lines.append(writer.writerow(row))

@@ -1,7 +1,8 @@
 from __future__ import annotations
 
+from collections.abc import Collection, Iterable, Mapping
 from datetime import datetime, time
-from typing import Any
+from typing import Any, ClassVar
 from zoneinfo import ZoneInfo
 
 from crispy_forms_gds.fields import DateInputField
@@ -41,6 +42,40 @@ def london_datetime(day: Any, clock: str, label: str) -> datetime:
             f"Enter the {label} time as hours and minutes, such as 09:00 or 23:59."
         ) from error
     return datetime.combine(day, moment, tzinfo=LONDON)
+
+
+def every_field(names: Iterable[str], *, leave_out: Collection[str] = (), **special: Any) -> Layout:
+    """A crispy layout of the fields ``names`` in order: a field named in ``special`` is laid
+    out as given there (a crispy ``Field`` with its options), one in ``leave_out`` not at all."""
+    return Layout(*[special.get(name, name) for name in names if name not in leave_out])
+
+
+def honeypot_field() -> forms.CharField:
+    """A field people leave empty and bots fill in; a form with one filled in is refused."""
+    return forms.CharField(
+        required=False, label="Leave this field empty", help_text="Leave this empty."
+    )
+
+
+class RespondentFormMixin(GDSFormMixin):
+    """What the forms respondents fill in share: each field's input purpose, so that browsers
+    can fill it in (WCAG 1.3.5), and a honeypot, left out of the layout because the template
+    renders it apart, out of sight and out of the accessibility tree."""
+
+    autocomplete: ClassVar[Mapping[str, str]] = {}
+    honeypot: ClassVar[str] = ""
+
+    fields: dict[str, forms.Field]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name, purpose in self.autocomplete.items():
+            self.fields[name].widget.attrs["autocomplete"] = purpose
+        if self.honeypot:
+            self.fields[self.honeypot].widget.attrs.update(
+                {"tabindex": "-1", "autocomplete": "off"}
+            )
+            self.helper.layout = every_field(self.fields, leave_out={self.honeypot})
 
 
 class ConsultationForm(GDSFormMixin, forms.Form):
@@ -110,13 +145,8 @@ class ConsultationForm(GDSFormMixin, forms.Form):
             (str(v.pk), f"Version {v.number}: {v.label}") for v in versions
         ]
         # Every field in order; the summary counts its words as people type.
-        self.helper.layout = Layout(
-            *[
-                Field.textarea(name, rows=4, max_words=SUMMARY_MAX_WORDS)
-                if name == "summary"
-                else name
-                for name in self.fields
-            ]
+        self.helper.layout = every_field(
+            self.fields, summary=Field.textarea("summary", rows=4, max_words=SUMMARY_MAX_WORDS)
         )
 
     def clean_summary(self) -> str:
@@ -207,10 +237,16 @@ class QuestionForm(GDSFormMixin, forms.Form):
         ]
 
 
-class ProfileForm(GDSFormMixin, forms.Form):
+class ProfileForm(RespondentFormMixin, forms.Form):
     """About you: the respondent profile (SPEC §3)."""
 
     submit_label = "Continue"
+    autocomplete: ClassVar[Mapping[str, str]] = {
+        "email": "email",
+        "respondent_name": "name",
+        "organisation_name": "organization",
+    }
+    honeypot = "website"
     responding_as = forms.ChoiceField(
         label="Are you responding as an individual or for an organisation?",
         choices=RespondingAs.choices,
@@ -265,21 +301,13 @@ class ProfileForm(GDSFormMixin, forms.Form):
         required=False,
         help_text="For a receipt with a copy of your answers, and to save and come back later.",
     )
-    website = forms.CharField(
-        required=False, label="Leave this field empty", help_text="Leave this empty."
-    )
+    website = honeypot_field()
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["sector"].choices = [("", "Choose a sector")] + [
             (letter, f"{letter}: {name}") for letter, name in sic_sections()
         ]
-        self.fields["email"].widget.attrs["autocomplete"] = "email"
-        self.fields["respondent_name"].widget.attrs["autocomplete"] = "name"
-        self.fields["organisation_name"].widget.attrs["autocomplete"] = "organization"
-        self.fields["website"].widget.attrs.update({"tabindex": "-1", "autocomplete": "off"})
-        # The honeypot is rendered apart, out of sight and out of the accessibility tree.
-        self.helper.layout = Layout(*[name for name in self.fields if name != "website"])
 
     def clean_location(self) -> str:
         location = self.cleaned_data["location"].strip()
@@ -393,4 +421,4 @@ class SaveAndReturnForm(GDSFormMixin, forms.Form):
 
 class CheckAnswersForm(forms.Form):
     submission_key = forms.UUIDField(widget=forms.HiddenInput)
-    website = forms.CharField(required=False)
+    website = honeypot_field()

@@ -8,10 +8,15 @@ consultation's questions are frozen once it has a response."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 from datetime import datetime
+from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Coalesce
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
 
@@ -236,9 +241,62 @@ class Response(models.Model):
         return self.reference or f"Draft response {self.pk}"
 
 
+SAYS_SOMETHING = models.Q(option__isnull=False) | ~models.Q(text="")
+
+
+def mark_counted(rows: Iterable[Answer]) -> None:
+    """Set ``counts_response`` on answer rows about to be saved together: true on one row of
+    each (response, question) that says something (the "Other" text if there is one, so that
+    it survives the question's options being replaced, else the first option), false on the
+    rest. The rows of one response's answer to a question must be saved together."""
+    counted: dict[tuple[int | None, int | None], Answer] = {}
+    for row in rows:
+        row.counts_response = False
+        if row.option_id is None and not row.text:
+            continue
+        key = (row.response_id, row.question_id)
+        chosen = counted.get(key)
+        if chosen is None or (row.option_id is None and chosen.option_id is not None):
+            counted[key] = row
+    for row in counted.values():
+        row.counts_response = True
+
+
+class AnswerQuerySet(models.QuerySet["Answer"]):
+    def bulk_create(self, objs: Iterable[Answer], *args: Any, **kwargs: Any) -> list[Answer]:
+        """Save rows as ``QuerySet.bulk_create`` does, marking the counted ones first."""
+        rows = list(objs)
+        mark_counted(rows)
+        return super().bulk_create(rows, *args, **kwargs)
+
+    def recount(self) -> int:
+        """Mark the counted row of every (response, question) among these rows that says
+        something but has no counted row (left so by deleting an option): one UPDATE."""
+        firsts = (
+            self.filter(SAYS_SOMETHING)
+            .values("response_id", "question_id")
+            .annotate(
+                counted=models.Count("pk", filter=models.Q(counts_response=True)),
+                first=Coalesce(
+                    models.Min("pk", filter=models.Q(option__isnull=True)), models.Min("pk")
+                ),
+            )
+            .filter(counted=0)
+            .values("first")
+        )
+        return Answer.objects.filter(pk__in=firsts).update(counts_response=True)
+
+
 class Answer(models.Model):
     """One chosen option (choice questions: one row per option) or one text (free text, and
-    the text of "Other, please specify" with no option)."""
+    the text of "Other, please specify" with no option).
+
+    Exactly one row of each response's answer to a question is marked ``counts_response``, so
+    that the responses that answered a multiple-choice question are counted in the same
+    GROUP BY as its options. Rows written through ``Answer.objects`` (``bulk_create``,
+    ``create``) are marked as they are saved, a constraint refuses a second counted row, and
+    ``recount`` mends a response's answer that lost its counted row when an option was
+    deleted."""
 
     response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="answers")
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="answers")
@@ -246,6 +304,14 @@ class Answer(models.Model):
         QuestionOption, on_delete=models.CASCADE, null=True, blank=True, related_name="answers"
     )
     text = models.TextField(blank=True, max_length=20_000)
+    counts_response = models.BooleanField(
+        default=False,
+        editable=False,
+        help_text="True on one row of each response's answer to a question: the row counted "
+        "when counting the responses that answered.",
+    )
+
+    objects = AnswerQuerySet.as_manager()
 
     class Meta:
         constraints = [
@@ -259,11 +325,35 @@ class Answer(models.Model):
                 name="one_text_answer_per_question",
                 condition=models.Q(option__isnull=True),
             ),
+            models.UniqueConstraint(
+                fields=["response", "question"],
+                name="one_counted_answer_per_question",
+                condition=models.Q(counts_response=True),
+            ),
         ]
         indexes = [models.Index(fields=["question", "option"])]
 
     def __str__(self) -> str:
         return f"Answer to {self.question_id} in {self.response_id}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self._state.adding:
+            # Saved on its own: counted if it says something and nothing else counts yet.
+            self.counts_response = (self.option_id is not None or bool(self.text)) and not (
+                Answer.objects.filter(
+                    response_id=self.response_id, question_id=self.question_id, counts_response=True
+                ).exists()
+            )
+        super().save(*args, **kwargs)
+
+
+@receiver(post_delete, sender=QuestionOption, dispatch_uid="answers_recount_on_option_delete")
+def _recount_on_option_delete(
+    sender: type[QuestionOption], instance: QuestionOption, **_: Any
+) -> None:
+    """Deleting an option deletes the answer rows that chose it: mark another row counted on
+    the responses whose counted row went with it."""
+    Answer.objects.filter(question_id=instance.question_id).recount()
 
 
 class Comment(models.Model):

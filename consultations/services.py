@@ -3,16 +3,21 @@ Comments and moderation live in ``moderation.py``."""
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Iterable, Mapping
 from datetime import datetime
+from functools import cache
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import Exists, Max, OuterRef
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.text import slugify
+from kombu.exceptions import OperationalError as BrokerOperationalError
 
 from lepportal.core.exceptions import ApplicationError
 from strategies.models import Strategy, StrategyVersion
@@ -20,8 +25,12 @@ from strategies.models import Strategy, StrategyVersion
 from .answers import CleanAnswer, clean_answers
 from .constants import AGREE_SCALE, RespondentType, RespondingAs
 from .models import Answer, Consultation, Question, QuestionOption, Response
+from .selectors_public import answers_by_question, question_pages
 
+logger = logging.getLogger(__name__)
 SUMMARY_MAX_WORDS = 100
+# What publishing a task raises when the broker cannot be reached (strategies.export_services).
+BROKER_ERRORS: tuple[type[Exception], ...] = (BrokerOperationalError, ConnectionError)
 
 
 def word_count(text: str) -> int:
@@ -315,6 +324,20 @@ def missing_required(response: Response) -> list[Question]:
     return list(required.exclude(pk__in=answered))
 
 
+@cache
+def _unanswered_required_question() -> Exists:
+    """True for a response (the outer row) with a required question it has not answered.
+    Built once: a query copies an expression before resolving it."""
+    answered = Answer.objects.filter(
+        response_id=OuterRef(OuterRef("pk")), question_id=OuterRef("pk")
+    )
+    return Exists(
+        Question.objects.filter(consultation_id=OuterRef("consultation_id"), required=True).exclude(
+            Exists(answered)
+        )
+    )
+
+
 def _reference(response: Response) -> str:
     year = timezone.localtime(response.consultation.opens_at).year
     return f"{response.consultation.reference_prefix}-{year}-{response.pk:06d}"
@@ -322,7 +345,11 @@ def _reference(response: Response) -> str:
 
 def response_submit(*, response: Response) -> tuple[Response, bool]:
     """Submit a draft. Idempotent: a double submit, or a resubmit of the same form, returns
-    the one submitted response (second value False) instead of making another."""
+    the one submitted response (second value False) instead of making another.
+
+    The draft is claimed by one conditional ``UPDATE`` that also requires every required
+    question to be answered, so a complete draft costs one statement; why a claim failed
+    (another request got there first, or answers are missing) is read only when it does."""
     refuse_unless_open(response.consultation)
     if response.status == Response.Status.SUBMITTED:
         return response, False
@@ -330,28 +357,98 @@ def response_submit(*, response: Response) -> tuple[Response, bool]:
         raise ApplicationError("This response has been withdrawn.", code="withdrawn", status=409)
     if not response.responding_as or not response.consent:
         raise ApplicationError("Tell us about yourself before you submit.", code="incomplete")
-    missing = missing_required(response)
-    if missing:
-        raise ApplicationError(
-            f"Answer every required question before you submit ({len(missing)} to go).",
-            code="incomplete",
-        )
-    now = timezone.now()
     reference = _reference(response)
-    claimed = Response.objects.filter(pk=response.pk, status=Response.Status.DRAFT).update(
-        status=Response.Status.SUBMITTED, submitted_at=now, reference=reference
-    )
-    if claimed:
-        # This call made the change: the row holds exactly what was written.
-        response.status, response.submitted_at, response.reference = (
-            Response.Status.SUBMITTED,
-            now,
-            reference,
+    for _attempt in range(2):
+        now = timezone.now()
+        claimed = (
+            Response.objects.filter(pk=response.pk, status=Response.Status.DRAFT)
+            .exclude(_unanswered_required_question())
+            .update(status=Response.Status.SUBMITTED, submitted_at=now, reference=reference)
         )
-    else:
-        # Another request got there first (or the draft changed state): read what it wrote.
+        if claimed:
+            # This call made the change: the row holds exactly what was written.
+            response.status, response.submitted_at, response.reference = (
+                Response.Status.SUBMITTED,
+                now,
+                reference,
+            )
+            return response, True
+        # Another request got there first, the draft changed state, or answers are missing.
         response.refresh_from_db()
-    return response, bool(claimed)
+        if response.status != Response.Status.DRAFT:
+            break
+        missing = missing_required(response)
+        if missing:
+            raise ApplicationError(
+                f"Answer every required question before you submit ({len(missing)} to go).",
+                code="incomplete",
+            )
+        # The missing answers arrived in between: claim again.
+    if response.status == Response.Status.WITHDRAWN:
+        raise ApplicationError("This response has been withdrawn.", code="withdrawn", status=409)
+    return response, False
+
+
+# Receipts --------------------------------------------------------------------------------------
+
+
+def response_receipt_context(response: Response) -> dict[str, Any]:
+    """What the receipt and the check-your-answers page list: every page of questions with
+    the response's answer to each (three queries)."""
+    saved = answers_by_question(response)
+    return {
+        "consultation": response.consultation,
+        "response": response,
+        "pages": [
+            {"page": page, "rows": [(q, saved.get(q.pk)) for q in page.questions]}
+            for page in question_pages(response.consultation)
+        ],
+    }
+
+
+def response_receipt_send(*, response_id: int, link: str) -> bool:
+    """E-mail the copy of a submitted response to the address it gave; ``link`` is the
+    consultation's page. Returns False, sending nothing, when the response is not submitted
+    (it has gone, or been withdrawn) or has no address (none given, or erased). Mail errors
+    (``OSError``, which ``smtplib`` errors are) reach the caller."""
+    response = (
+        Response.objects.select_related("consultation__organisation")
+        .filter(pk=response_id, status=Response.Status.SUBMITTED)
+        .first()
+    )
+    if response is None or not response.email:
+        return False
+    consultation = response.consultation
+    context = {**response_receipt_context(response), "link": link}
+    send_mail(
+        subject=f"Your response to {consultation.title}: {response.reference}",
+        message=render_to_string("consultations/email/receipt.txt", context),
+        from_email=None,
+        recipient_list=[response.email],
+    )
+    return True
+
+
+def response_receipt_queue(*, response: Response, link: str) -> None:
+    """Send the receipt of a response just submitted, once the submission is committed, from a
+    task: with a broker, a worker renders and sends it and the request does not wait for the
+    mail server; without one the task runs here (decision 0002). If the broker cannot be
+    reached the receipt is sent here rather than lost."""
+    response_id = response.pk
+
+    def queue() -> None:
+        from .tasks import send_response_receipt_task
+
+        try:
+            send_response_receipt_task.delay(response_id, link)
+        except BROKER_ERRORS:
+            logger.warning("Task queue unreachable: sending receipt %s now", response_id)
+            try:
+                response_receipt_send(response_id=response_id, link=link)
+            except OSError:
+                logger.exception("Receipt for response %s could not be sent", response_id)
+
+    transaction.on_commit(queue)
 
 
 def response_withdraw(*, response: Response) -> Response:
@@ -378,11 +475,37 @@ def response_create_complete(
     submitted_at: datetime | None = None,
 ) -> tuple[Response, bool]:
     """Create a whole submitted response at once (API, import). Idempotent on
-    ``submission_key``: the same key returns the response made the first time."""
+    ``submission_key``: the same key returns the response made the first time, but never a
+    signed-in respondent's response to anyone else (409 ``key_in_use``). A signed-in
+    respondent responds once to a consultation and changes that response afterwards: a second
+    one is refused (409 ``already_responded``)."""
+    signed_in = respondent if getattr(respondent, "is_authenticated", False) else None
+
+    def made_before(existing: Response) -> tuple[Response, bool]:
+        # A retry of a request that already succeeded, even after closing, gets its response.
+        if existing.respondent_id not in {None, getattr(signed_in, "pk", None)}:
+            raise ApplicationError(
+                "This submission key belongs to another response. Make a new key.",
+                code="key_in_use",
+                status=409,
+            )
+        return existing, False
+
     existing = consultation.responses.filter(submission_key=submission_key).first()
     if existing is not None:
-        # A retry of a request that already succeeded, even after closing, gets its response.
-        return existing, False
+        return made_before(existing)
+    if (
+        signed_in is not None
+        and consultation.responses.filter(
+            respondent=signed_in, status=Response.Status.SUBMITTED
+        ).exists()
+    ):
+        raise ApplicationError(
+            "You have already responded to this consultation. You can change your response on "
+            "the consultation's page while it is open.",
+            code="already_responded",
+            status=409,
+        )
     if check_open:
         refuse_unless_open(consultation)
     questions = list(consultation.questions.prefetch_related("options"))
@@ -397,7 +520,7 @@ def response_create_complete(
         submission_key=submission_key,
         source=source,
         source_detail=source_detail[:200],
-        respondent=respondent if getattr(respondent, "is_authenticated", False) else None,
+        respondent=signed_in,
     )
     for name in PROFILE_FIELDS:
         setattr(response, name, (profile.get(name) or "").strip())
@@ -409,7 +532,7 @@ def response_create_complete(
         with transaction.atomic():
             response.save()
     except IntegrityError:
-        return consultation.responses.get(submission_key=submission_key), False
+        return made_before(consultation.responses.get(submission_key=submission_key))
     rows = []
     for question in questions:
         answer = answers[question.pk]

@@ -26,6 +26,7 @@ urlpatterns = [
     path("<slug:slug>/questions/preview/", views.questions_preview, name="questions_preview"),
     path("<slug:slug>/questions/<int:pk>/", views.question_edit, name="question_edit"),
     path("<slug:slug>/questions/<int:pk>/move/", views.question_move, name="question_move"),
+    path("<slug:slug>/questions/<int:pk>/delete/", views.question_delete, name="question_delete"),
     path(respond, views.respond_start, name="respond"),
     path(respond + "about-you/", views.respond_profile, name="respond_profile"),
     path(respond + "questions/<int:page>/", views.respond_questions, name="respond_questions"),
@@ -34,4 +35,9 @@ urlpatterns = [
     path(respond + "check/", views.respond_check, name="respond_check"),
     path(respond + "done/<str:reference>/", views.respond_done, name="respond_done"),
     path("<slug:slug>/my-response/", views.my_response, name="my_response"),
+    path(
+        "<slug:slug>/my-response/withdraw/",
+        views.my_response_withdraw,
+        name="my_response_withdraw",
+    ),
 ]

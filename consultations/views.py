@@ -298,14 +298,6 @@ def question_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     ensure_permission(request, "consultations.manage_consultation", consultation)
     question = get_object_or_404(Question, pk=pk, consultation=consultation)
     sections = list(consultation.version.sections.order_by("position"))
-    if request.method == "POST" and "delete" in request.POST:
-        try:
-            services.question_delete(question=question)
-        except ApplicationError as error:
-            messages.error(request, error.message)
-        else:
-            messages.success(request, "The question has been deleted.")
-        return redirect("consultations:questions", slug=slug)
     form = forms.QuestionForm(
         request.POST if request.method == "POST" else None,
         sections=sections,
@@ -337,6 +329,31 @@ def question_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             "consultation": consultation,
             "question": question,
             "form": form,
+            "frozen": services.questions_frozen(consultation),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def question_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """Ask before deleting a question (a GET); delete it when confirmed (a POST)."""
+    consultation = _consultation(slug)
+    ensure_permission(request, "consultations.manage_consultation", consultation)
+    question = get_object_or_404(Question, pk=pk, consultation=consultation)
+    if request.method == "POST":
+        try:
+            services.question_delete(question=question)
+        except ApplicationError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, "The question has been deleted.")
+        return redirect("consultations:questions", slug=slug)
+    return render(
+        request,
+        "consultations/question_delete.html",
+        {
+            "consultation": consultation,
+            "question": question,
             "frozen": services.questions_frozen(consultation),
         },
     )
@@ -643,11 +660,10 @@ def respond_resume(request: HttpRequest, slug: str, token: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def respond_check(request: HttpRequest, slug: str) -> HttpResponse:
+    if request.method == "POST":
+        return _submit(request, slug)
     consultation = _consultation(slug)
     _visible(request, consultation)
-    if request.method == "POST":
-        # The submission names its response by key: the current draft is not looked up.
-        return _submit(request, consultation)
     refused = _gate(request, consultation)
     if refused:
         return refused
@@ -663,28 +679,34 @@ def _check_context(
     consultation: Consultation, response: Response, error: str = "", *, missing: bool = True
 ) -> dict[str, Any]:
     """The answers page by page; ``missing`` adds the required questions still unanswered
-    (two queries), which only the check-your-answers page shows."""
-    saved = answers_by_question(response)
-    pages = question_pages(consultation)
+    (one query), which only the check-your-answers page shows."""
+    response.consultation = consultation
     return {
-        "consultation": consultation,
-        "response": response,
+        **services.response_receipt_context(response),
         "error": error,
-        "pages": [
-            {"page": page, "rows": [(q, saved.get(q.pk)) for q in page.questions]} for page in pages
-        ],
         "missing": services.missing_required(response) if missing else [],
     }
 
 
-def _submit(request: HttpRequest, consultation: Consultation) -> HttpResponse:
+def _submit(request: HttpRequest, slug: str) -> HttpResponse:
+    """The final POST of check-your-answers. The submission names its response by key: the
+    response and its consultation are read in one query (not the current draft, nor the
+    consultation's strategy and version, which only a page shown on an error needs)."""
     form = forms.CheckAnswersForm(request.POST)
     if not form.is_valid() or form.cleaned_data.get("website"):
+        _visible(request, get_object_or_404(Consultation, slug=slug))
         return HttpResponse("The form could not be read. Go back and try again.", status=400)
-    response = consultation.responses.filter(
-        submission_key=form.cleaned_data["submission_key"]
-    ).first()
-    if response is None or not _owns(request, consultation, response):
+    response = (
+        Response.objects.select_related("consultation")
+        .filter(consultation__slug=slug, submission_key=form.cleaned_data["submission_key"])
+        .first()
+    )
+    if response is None:
+        get_object_or_404(Consultation, slug=slug)  # an unknown consultation, or key
+        raise Http404
+    consultation = response.consultation
+    _visible(request, consultation)
+    if not _owns(request, consultation, response):
         raise Http404
     if response.status == Response.Status.SUBMITTED:
         # A double submit or a resubmit: the one response, the same confirmation.
@@ -708,7 +730,9 @@ def _submit(request: HttpRequest, consultation: Consultation) -> HttpResponse:
     drafts.pop(str(consultation.pk), None)
     request.session[SESSION_DRAFTS] = drafts
     if created and response.email:
-        _send_receipt(request, consultation, response)
+        services.response_receipt_queue(
+            response=response, link=request.build_absolute_uri(consultation.get_absolute_url())
+        )
     return redirect(
         "consultations:respond_done", slug=consultation.slug, reference=response.reference
     )
@@ -724,21 +748,6 @@ def _owns(request: HttpRequest, consultation: Consultation, response: Response) 
     return False
 
 
-def _send_receipt(request: HttpRequest, consultation: Consultation, response: Response) -> None:
-    context = _check_context(consultation, response, missing=False)
-    context["link"] = request.build_absolute_uri(consultation.get_absolute_url())
-    try:
-        send_mail(
-            subject=f"Your response to {consultation.title}: {response.reference}",
-            message=render_to_string("consultations/email/receipt.txt", context),
-            from_email=None,
-            recipient_list=[response.email],
-        )
-    except OSError:
-        # The response is saved whatever happens to the e-mail; the page shows the reference.
-        logger.exception("Receipt for %s could not be sent", response.reference)
-
-
 @require_GET
 def respond_done(request: HttpRequest, slug: str, reference: str) -> HttpResponse:
     consultation = _consultation(slug)
@@ -752,12 +761,8 @@ def respond_done(request: HttpRequest, slug: str, reference: str) -> HttpRespons
     )
 
 
-@require_http_methods(["GET", "POST"])
-def my_response(request: HttpRequest, slug: str) -> HttpResponse:
-    """A registered respondent's own response: see it, change it or withdraw it while open."""
-    consultation = _consultation(slug)
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
+def _own_response(request: HttpRequest, consultation: Consultation) -> Response:
+    """The signed-in respondent's submitted (or withdrawn) response; 404 without one."""
     response = (
         consultation.responses.filter(
             respondent=request.user,
@@ -768,13 +773,43 @@ def my_response(request: HttpRequest, slug: str) -> HttpResponse:
     )
     if response is None:
         raise Http404
-    if request.method == "POST" and "withdraw" in request.POST:
+    return response
+
+
+@require_GET
+def my_response(request: HttpRequest, slug: str) -> HttpResponse:
+    """A registered respondent's own response: see it, change it or withdraw it while open."""
+    consultation = _consultation(slug)
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    response = _own_response(request, consultation)
+    context = _check_context(consultation, response)
+    context["can_change"] = consultation.is_open and response.status == Response.Status.SUBMITTED
+    return render(request, "consultations/my_response.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def my_response_withdraw(request: HttpRequest, slug: str) -> HttpResponse:
+    """Ask before withdrawing one's response (a GET); withdraw it when confirmed (a POST)."""
+    consultation = _consultation(slug)
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    response = _own_response(request, consultation)
+    try:
+        services.refuse_unless_open(consultation)
+    except ApplicationError as error:
+        return _closed_page(request, consultation, error)
+    if response.status != Response.Status.SUBMITTED:
+        return redirect("consultations:my_response", slug=slug)
+    if request.method == "POST":
         try:
             services.response_withdraw(response=response)
         except ApplicationError as error:
             return _closed_page(request, consultation, error)
         messages.success(request, f"Your response {response.reference} has been withdrawn.")
         return redirect("consultations:my_response", slug=slug)
-    context = _check_context(consultation, response)
-    context["can_change"] = consultation.is_open and response.status == Response.Status.SUBMITTED
-    return render(request, "consultations/my_response.html", context)
+    return render(
+        request,
+        "consultations/my_response_withdraw.html",
+        {"consultation": consultation, "response": response},
+    )

@@ -15,7 +15,7 @@ import datetime
 import io
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -115,6 +115,17 @@ def document_to_pdf(document: ExportDocument, *, base_url: str | None = None) ->
 # DOCX: HTML -> an intermediate list of blocks -> Word ---------------------------------------
 
 _WHITESPACE = re.compile(r"[ \t\n\r\f]+")
+# Characters XML 1.0 does not allow (a Word document is XML): C0 controls other than tab,
+# line feed and carriage return, lone surrogates, and U+FFFE/U+FFFF. Text pasted from Word
+# carries vertical tabs for line breaks, so they become spaces; the rest are dropped.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_safe(text: str) -> str:
+    """``text`` with the characters an XML document cannot hold removed."""
+    return _NOT_XML.sub(lambda match: " " if match.group() in "\x0b\x0c" else "", text)
+
+
 _HEADING_LEVELS = {"h1": 2, "h2": 2, "h3": 2, "h4": 3, "h5": 4, "h6": 5}
 # Elements whose content never reaches the Word document: charts (SVG) are represented by the
 # data table that accompanies them; script and style cannot survive sanitising but cost nothing.
@@ -591,6 +602,17 @@ def document_to_docx(document: ExportDocument) -> bytes:
     Section HTML must already be sanitised; it is parsed with the standard library and only
     its text and structure are kept (inline SVG charts are left out: their data tables stay).
     """
+    document = replace(
+        document,
+        title=xml_safe(document.title),
+        organisation=xml_safe(document.organisation),
+        version_label=xml_safe(document.version_label),
+        status_label=xml_safe(document.status_label),
+        sections=[
+            ExportSection(section.anchor, xml_safe(section.title), xml_safe(section.html))
+            for section in document.sections
+        ],
+    )
     word = new_word_document()
     _set_language(word, DOCUMENT_LANGUAGE)
     writer = _WordWriter(word)

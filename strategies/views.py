@@ -1,9 +1,16 @@
 from __future__ import annotations
 
-import csv
+import hashlib
+import logging
+from collections.abc import Callable
+from functools import cache
+from importlib import import_module
+from importlib.metadata import version as package_version
+from pathlib import Path
 from typing import Any
 
 from django.contrib import messages
+from django.core.cache import cache as django_cache
 from django.http import (
     FileResponse,
     Http404,
@@ -13,13 +20,16 @@ from django.http import (
     StreamingHttpResponse,
 )
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import get_template, render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.models import Organisation
 from lepportal.core.exceptions import ApplicationError
 from lepportal.core.permissions import ensure_permission
+from lepportal.core.spreadsheets import csv_writer
 
 from . import forms, selectors, services
 from .diff import diff_stats, render_diff, word_diff
@@ -27,6 +37,8 @@ from .evidence.views import kpi_rows
 from .export_services import TaskQueueUnavailable, version_export_request
 from .markdown import render_markdown
 from .models import (
+    Kpi,
+    KpiReading,
     Priority,
     Section,
     SectionDraft,
@@ -37,6 +49,7 @@ from .models import (
 )
 
 Status = Strategy.Status
+logger = logging.getLogger(__name__)
 
 
 def _strategy(request: HttpRequest, org: str, slug: str, perm: str) -> Strategy:
@@ -102,6 +115,121 @@ def organisation_strategies(request: HttpRequest, org: str) -> HttpResponse:
     )
 
 
+# What the cached parts of the public page are made from: a change to any of these (a
+# deployment) must not serve HTML rendered by the previous code from a shared cache.
+PUBLIC_PAGE_TEMPLATES = (
+    "strategies/includes/document.html",
+    "strategies/includes/priorities_table.html",
+    "strategies/includes/public_indicators.html",
+    "strategies/evidence/block.html",
+    "strategies/evidence/sector_table.html",
+    "strategies/evidence/kpi_table.html",
+)
+PUBLIC_PAGE_MODULES = (
+    "strategies.selectors",
+    "strategies.markdown",
+    "strategies.constants",
+    "strategies.kpis",
+    "strategies.templatetags.strategy_tags",
+    "strategies.evidence.analysis",
+    "strategies.evidence.blocks",
+    "strategies.evidence.charts",
+    "strategies.evidence.views",
+)
+PUBLIC_PAGE_PACKAGES = ("Django", "markdown-it-py", "nh3")
+PUBLIC_PAGE_CACHE_SECONDS = 60 * 60 * 24
+# Everything an indicator row can show: every column of the indicator, its priority's title
+# and every column of its readings. The cached table is keyed by these values themselves.
+INDICATOR_COLUMNS = (
+    *(f.attname for f in Kpi._meta.concrete_fields),
+    "priority__title",
+    *(f"readings__{f.attname}" for f in KpiReading._meta.concrete_fields),
+)
+
+
+@cache
+def rendering_key() -> str:
+    """A digest of the templates, code and libraries that render the public page's parts."""
+    digest = hashlib.sha256()
+    for name in PUBLIC_PAGE_TEMPLATES:
+        digest.update(get_template(name).template.source.encode())  # type: ignore[attr-defined]
+    for module in PUBLIC_PAGE_MODULES:
+        digest.update(Path(import_module(module).__file__ or "").read_bytes())
+    for package in PUBLIC_PAGE_PACKAGES:
+        digest.update(package_version(package).encode())
+    return digest.hexdigest()[:16]
+
+
+def _cached_html(key: str, render_html: Callable[[], str]) -> SafeString:
+    """HTML from the cache, or rendered and kept. A cache outage must not take the public
+    page with it: without a working cache the HTML is rendered on every request."""
+    key = f"{key}:{rendering_key()}"
+    try:
+        html = django_cache.get(key)
+    except Exception:
+        logger.warning("Cache unavailable: rendering %s", key, exc_info=True)
+        html = None
+    if html is None:
+        html = render_html()
+        try:
+            django_cache.set(key, html, PUBLIC_PAGE_CACHE_SECONDS)
+        except Exception:
+            logger.warning("Cache unavailable: %s not kept", key, exc_info=True)
+    return mark_safe(html)  # noqa: S308 - rendered by templates with autoescape on
+
+
+def published_document_html(strategy: Strategy, version: StrategyVersion) -> SafeString:
+    """The contents list, sections and priorities of a published version, as HTML.
+
+    A version never changes once made (its sections and the evidence blocks they place are
+    append-only), so its HTML is rendered once per version and kept in the cache. Nothing per
+    request or per visitor is in it (no CSP nonce, no CSRF token, nothing about the user) and
+    nothing live (status, indicators): the page adds those around it on every request."""
+    # The moment the version was made, beside its id: a database recreated or restored from a
+    # backup can give another version the same id, never the same id and moment.
+    made = version.created_at.timestamp()
+    return _cached_html(
+        f"strategies:published-document:{version.pk}:{made}",
+        lambda: render_to_string(
+            "strategies/includes/document.html",
+            {
+                "sections": selectors.render_sections(
+                    selectors.version_sections(version),
+                    organisation_id=strategy.organisation_id,
+                ),
+                "priorities": version.priorities,
+            },
+        ),
+    )
+
+
+def published_indicators_html(strategy: Strategy) -> SafeString:
+    """The "Measuring progress" section (empty without indicators). Indicators and readings
+    change at any time, so the cached HTML is keyed by a digest of everything the table can
+    show, read in one query: a change to any of it is a new key, seen on the next request."""
+    values = list(
+        Kpi.objects.filter(strategy=strategy)
+        .order_by("position", "pk", "readings__date", "readings__pk")
+        .values_list(*INDICATOR_COLUMNS)
+    )
+    if not values:
+        return mark_safe("")
+    digest = hashlib.sha256(
+        repr((strategy.organisation.slug, strategy.slug, values)).encode()
+    ).hexdigest()
+    return _cached_html(
+        f"strategies:published-indicators:{strategy.pk}:{digest}",
+        lambda: render_to_string(
+            "strategies/includes/public_indicators.html",
+            {
+                "organisation": strategy.organisation,
+                "strategy": strategy,
+                "kpi_rows": kpi_rows(strategy),
+            },
+        ),
+    )
+
+
 @require_GET
 def strategy_public(request: HttpRequest, org: str, slug: str) -> HttpResponse:
     strategy = selectors.strategy_get(organisation_slug=org, slug=slug)
@@ -120,12 +248,9 @@ def strategy_public(request: HttpRequest, org: str, slug: str) -> HttpResponse:
             "strategy": strategy,
             "organisation": strategy.organisation,
             "version": version,
-            "sections": selectors.render_sections(
-                selectors.version_sections(version), organisation_id=strategy.organisation_id
-            ),
-            "priorities": version.priorities,
+            "document": published_document_html(strategy, version),
+            "indicators": published_indicators_html(strategy),
             "export_urls": _export_urls(strategy, version),
-            "kpi_rows": kpi_rows(strategy),
             "can_read_draft": can_read_draft,
         },
     )
@@ -176,7 +301,7 @@ class _Echo:
 @require_GET
 def tracker_csv(request: HttpRequest) -> StreamingHttpResponse:
     rows = selectors.tracker_rows()
-    writer = csv.writer(_Echo())
+    writer = csv_writer(_Echo())  # no cell may run as a formula
     base = request.build_absolute_uri("/")[:-1]
 
     def lines() -> Any:

@@ -22,7 +22,6 @@ from rest_framework.response import Response as ApiResponse
 
 from accounts.rules import is_site_admin
 from lepportal.core.api import SIGNED_IN, Rule, VisibleListMixin, pk_or_none, schema_generation
-from lepportal.core.exceptions import ApplicationError
 from strategies.api.views import staff_organisation_ids
 from strategies.models import VersionSection
 
@@ -37,7 +36,6 @@ from ..models import (
     Response,
 )
 from ..reporting import compile as engine
-from . import permissions  # noqa: F401 - registers the API's rules
 from . import serializers as s
 from .filters import CommentFilter, ConsultationFilter, ModerationFilter, ResponseFilter
 
@@ -186,31 +184,18 @@ class ResponseListCreate(ConsultationMixin, VisibleListMixin, generics.ListCreat
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         user = request.user if request.user.is_authenticated else None
-        existing = consultation.responses.filter(submission_key=data["submission_key"]).first()
-        if existing is not None and existing.respondent_id not in {None, getattr(user, "pk", None)}:
-            raise ApplicationError(
-                "This submission key belongs to another response. Make a new key.",
-                code="key_in_use",
-                status=409,
+        # Only a new response counts towards the network's hourly limit, not a retry. The rules
+        # on keys and on responding twice are the service's, whose ApplicationError (409
+        # key_in_use or already_responded) the API's error handler answers.
+        if (
+            user is None
+            and not consultation.responses.filter(submission_key=data["submission_key"]).exists()
+            and abuse.rate_limited(request._request, "responses")
+        ):
+            raise exceptions.Throttled(
+                detail="Too many responses have come from your network in the last hour. "
+                "Try again later."
             )
-        if existing is None:
-            if user is None and abuse.rate_limited(request._request, "responses"):
-                raise exceptions.Throttled(
-                    detail="Too many responses have come from your network in the last hour. "
-                    "Try again later."
-                )
-            if (
-                user is not None
-                and consultation.responses.filter(
-                    respondent=user, status=Response.Status.SUBMITTED
-                ).exists()
-            ):
-                raise ApplicationError(
-                    "You have already responded to this consultation. You can change your "
-                    "response on the consultation's page while it is open.",
-                    code="already_responded",
-                    status=409,
-                )
         response, created = services.response_create_complete(
             consultation=consultation,
             profile=data["profile"],

@@ -21,7 +21,7 @@ from django.db.models.functions import TruncDate
 from lepportal.core.reference import sic_sections
 
 from ..constants import Consent, RespondentType, SizeBand
-from ..models import Answer, Question, Response
+from ..models import SAYS_SOMETHING, Answer, Question, Response
 
 LONDON = ZoneInfo("Europe/London")
 NOT_GIVEN = "Not given"
@@ -145,26 +145,11 @@ def closed_questions(consultation_id: int) -> list[dict[str, Any]]:
 def _closed(consultation_id: int, questions: Sequence[Question]) -> list[dict[str, Any]]:
     if not questions:
         return []
-    multiple = [q.pk for q in questions if q.kind == Question.Kind.MULTIPLE]
-    # Who answered. A single-choice or scale answer is one row, so its cells below count
-    # responses; a multiple-choice answer is a row per option, so the responses that gave one
-    # are counted from the response side (a semi-join per question), along with everyone.
-    answered_as = {question_id: f"answered_{question_id}" for question_id in multiple}
-    groups = list(
-        _submitted(consultation_id)
-        .values("respondent_type", "size_band")
-        .annotate(
-            total=Count("id"),
-            **{
-                name: Count("id", filter=Q(pk__in=_said(question_id).values("response_id")))
-                for question_id, name in answered_as.items()
-            },
-        )
-        .order_by()
-    )
-    respondents = sum(group["total"] for group in groups)
-    # One row per (question, option or Other, respondent type, size band): every other count
-    # is a sum of these cells.
+    respondents = _submitted(consultation_id).count()
+    # One row per (question, option or Other, respondent type, size band): every count is a
+    # sum of these cells. A multiple-choice answer is a row per option, so each cell also
+    # counts its rows marked ``counts_response`` (one per response's answer to a question):
+    # summed, they are the responses that answered, with no second pass over the answers.
     cells = (
         _answers([question.pk for question in questions])
         .values(
@@ -173,47 +158,28 @@ def _closed(consultation_id: int, questions: Sequence[Question]) -> list[dict[st
             respondent_type=F("response__respondent_type"),
             size_band=F("response__size_band"),
         )
-        .annotate(count=Count("id"))
+        .annotate(count=Count("*"), answered=Count("pk", filter=Q(counts_response=True)))
         .order_by()
     )
     cells_of: defaultdict[int, list[dict[str, Any]]] = defaultdict(list)
     for cell in cells:
         cells_of[cell["question_id"]].append(cell)
-    results = []
-    for question in questions:
-        answered_by_group = None
-        if question.pk in answered_as:
-            name = answered_as[question.pk]
-            answered_by_group = [
-                {
-                    "respondent_type": group["respondent_type"],
-                    "size_band": group["size_band"],
-                    "count": group[name],
-                }
-                for group in groups
-            ]
-        other_texts = _other_sample(question.pk) if question.allow_other else []
-        results.append(
-            _question_result(
-                question, respondents, cells_of[question.pk], answered_by_group, other_texts
-            )
+    return [
+        _question_result(
+            question,
+            respondents,
+            cells_of[question.pk],
+            _other_sample(question.pk) if question.allow_other else [],
         )
-    return results
+        for question in questions
+    ]
 
 
 def _answers(question_ids: Sequence[int]) -> QuerySet[Answer]:
     """Answer rows of submitted responses that say something: an option, or an "Other"
     text."""
     return Answer.objects.filter(question_id__in=question_ids, response__status=SUBMITTED).filter(
-        Q(option__isnull=False) | ~Q(text="")
-    )
-
-
-def _said(question_id: int) -> QuerySet[Answer]:
-    """Answer rows to one question that say something, of any response (the caller filters
-    the responses)."""
-    return Answer.objects.filter(question_id=question_id).filter(
-        Q(option__isnull=False) | ~Q(text="")
+        SAYS_SOMETHING
     )
 
 
@@ -245,27 +211,21 @@ def _question_result(
     question: Question,
     respondents: int,
     cells: list[dict[str, Any]],
-    distinct: list[dict[str, Any]] | None,
     other_texts: list[str],
 ) -> dict[str, Any]:
     options = list(question.options.all())
     option_counts: defaultdict[int | None, int] = defaultdict(int)
     by_type: defaultdict[str, defaultdict[int | None, int]] = defaultdict(lambda: defaultdict(int))
     by_size: defaultdict[str, defaultdict[int | None, int]] = defaultdict(lambda: defaultdict(int))
+    answered_by_type: defaultdict[str, int] = defaultdict(int)
+    answered_by_size: defaultdict[str, int] = defaultdict(int)
     for cell in cells:
+        respondent_type, size_band = cell["respondent_type"] or "", cell["size_band"] or ""
         option_counts[cell["option_id"]] += cell["count"]
-        by_type[cell["respondent_type"] or ""][cell["option_id"]] += cell["count"]
-        by_size[cell["size_band"] or ""][cell["option_id"]] += cell["count"]
-    if distinct is None:
-        # One row per response: the responses that answered are the rows.
-        answered_by_type = {key: sum(counts.values()) for key, counts in by_type.items()}
-        answered_by_size = {key: sum(counts.values()) for key, counts in by_size.items()}
-    else:
-        answered_by_type = defaultdict(int)
-        answered_by_size = defaultdict(int)
-        for row in distinct:
-            answered_by_type[row["respondent_type"] or ""] += row["count"]
-            answered_by_size[row["size_band"] or ""] += row["count"]
+        by_type[respondent_type][cell["option_id"]] += cell["count"]
+        by_size[size_band][cell["option_id"]] += cell["count"]
+        answered_by_type[respondent_type] += cell["answered"]
+        answered_by_size[size_band] += cell["answered"]
     answered = sum(answered_by_type.values())
     other_count = option_counts.get(None, 0)
     has_other = question.allow_other or other_count > 0

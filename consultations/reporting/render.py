@@ -22,10 +22,10 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
+from lepportal.core.spreadsheets import safe_cell
 from strategies.exports import ExportDocument, ExportSection, document_to_docx, document_to_pdf
 
 from ..constants import AGREE_SCALE
-from ..exports import safe_cell
 
 BREAKDOWN_ROWS = 15
 OVER_TIME_DAILY_LIMIT = 35
@@ -261,6 +261,9 @@ def _breakdown(
     key: str, caption: str, heading: str, rows: list[dict[str, Any]], *, other_label: str
 ) -> dict[str, Any]:
     rows = [row for row in rows if row.get("count")]
+    # "Not given" is never lumped in with the smaller groups: it is shown on its own, last.
+    not_given = [row for row in rows if not row.get("key")]
+    rows = [row for row in rows if row.get("key")]
     shown = rows[:BREAKDOWN_ROWS]
     rest = rows[BREAKDOWN_ROWS:]
     items = [
@@ -283,6 +286,15 @@ def _breakdown(
                 "bar": _bar(share),
             }
         )
+    items += [
+        {
+            "label": "Not given",
+            "count": int(row["count"]),
+            "percent": percent(row.get("percent")),
+            "bar": _bar(row.get("percent")),
+        }
+        for row in not_given
+    ]
     return {"id": key, "caption": caption, "heading": heading, "rows": items}
 
 

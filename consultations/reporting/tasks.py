@@ -1,5 +1,5 @@
-"""Celery tasks of the compile engine. Thin: each takes ids and calls one step of
-``compile.py``; every step is safe to repeat.
+"""Celery tasks of the compile engine. Thin: each takes ids and calls one step of the
+``compile`` package; every step is safe to repeat.
 
 ``run_compilation`` claims the compilation and fans the work out as a chord: one task for the
 overview and closed questions, one per free-text question, so that more workers finish
@@ -7,17 +7,27 @@ sooner; their JSON results go to ``assemble_compilation``, which writes the resu
 while its attempt is the current one). With no broker (``CELERY_TASK_ALWAYS_EAGER``) the same
 chord runs in-process and has finished when ``delay()`` returns.
 
-``acks_late`` with ``reject_on_worker_lost``: a task lost with its worker is delivered again.
-A part that hits a passing database or broker error is retried with backoff; any other
-failure (or the last retry) marks the compilation failed in plain words. A compilation whose
-worker vanished is recovered by ``sweep_stale_compilations`` (run by beat)."""
+``acks_late``: a task is acknowledged only once it has finished, so a task whose worker is
+killed outright stays with Redis, which hands it back after the visibility timeout (an hour).
+A compilation does not wait for that: beat's ``sweep_stale_compilations`` queues it again as
+a new attempt once its heartbeat is stale, and the old attempt's messages write nothing.
+
+When only a pool process dies (the worker's main process sees it), a part is retried
+(``retry_on_worker_lost``) up to ``max_retries`` times and then fails the compilation in plain
+words; requeueing it for ever (``reject_on_worker_lost`` alone) would loop on a part that
+kills its process every time, such as one that runs out of memory. A part that hits a
+passing database or broker error is retried with backoff; any other failure (or the last
+retry) marks the compilation failed in plain words. See
+docs/decisions/0007-compilation-orchestration.md."""
 
 from __future__ import annotations
 
 import logging
 from typing import Any
 
+from billiard.exceptions import WorkerLostError
 from celery import Task, chord, shared_task
+from celery.signals import task_failure
 from django.db import OperationalError as DatabaseOperationalError
 from kombu.exceptions import OperationalError as BrokerOperationalError
 
@@ -30,6 +40,8 @@ PART_OPTIONS: dict[str, Any] = {
     "bind": True,
     "acks_late": True,
     "reject_on_worker_lost": True,
+    "retry_on_worker_lost": True,
+    "default_retry_delay": 5,
     "autoretry_for": RETRYABLE,
     "retry_backoff": 2,
     "retry_backoff_max": 60,
@@ -140,3 +152,23 @@ def sweep_stale_compilations() -> dict[str, list[int]]:
 def compile_closed_consultations() -> list[int]:
     """Start the final report of each consultation that has closed and has none."""
     return engine.compile_closed_consultations()
+
+
+@task_failure.connect
+def fail_compilation_after_lost_workers(
+    sender: Task | None = None,
+    exception: BaseException | None = None,
+    args: Any = None,
+    **_: Any,
+) -> None:
+    """A part whose pool process died on every try (and so never reached ``_part``) fails its
+    compilation in plain words at once, rather than leaving it running until the sweep."""
+    if not isinstance(exception, WorkerLostError) or sender is None or not args:
+        return
+    if sender.name == assemble_compilation.name:
+        compilation_id, attempt = args[1], args[2]
+    elif sender.name in {compile_closed_questions.name, compile_free_text_question.name}:
+        compilation_id, attempt = args[0], args[1]
+    else:
+        return
+    engine.compilation_fail(compilation_id=compilation_id, error=exception, attempt=attempt)

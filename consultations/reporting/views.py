@@ -361,7 +361,9 @@ def _published(slug: str) -> tuple[Consultation, Compilation]:
 def outcome(request: HttpRequest, slug: str) -> HttpResponse:
     """The public “We asked, you said, we did” page, once the outcome is published."""
     consultation, compilation = _published(slug)
-    rows = engine.outcome_rows(consultation, compilation)
+    # The table as it was compiled, so the page says what the published downloads say; staff
+    # changes made since appear once they compile again and publish that report.
+    rows = compilation.result.get("you_said_we_did", [])
     return render(
         request,
         "consultations/report/outcome.html",
@@ -369,7 +371,10 @@ def outcome(request: HttpRequest, slug: str) -> HttpResponse:
             "consultation": consultation,
             "compilation": compilation,
             "report": report_render.report_context(compilation.result, rows=rows, public=True),
-            "questions": consultation.questions.order_by("position", "pk").only("text"),
+            # The related manager reads each question's consultation_id: load it with the text.
+            "questions": consultation.questions.order_by("position", "pk").only(
+                "consultation", "text"
+            ),
         },
     )
 

@@ -179,7 +179,14 @@ DEFAULT_FROM_EMAIL = env(
 )
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
+# The cache: per process (locmem) unless CACHE_URL names a shared one, such as
+# redis://host:6379/1 (Django's own Redis backend). The public strategy page keeps rendered
+# parts in it and the form's rate limit counts in it; both work, per process, without Redis.
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    # A Redis that stops answering must fail fast, not hold a web worker.
+    CACHES["default"].setdefault("OPTIONS", {}).setdefault("socket_connect_timeout", 1)
+    CACHES["default"]["OPTIONS"].setdefault("socket_timeout", 1)
 
 # Celery. With no broker configured, tasks run in-process (eagerly) so the portal works on its
 # embedded defaults; see docs/decisions/0002-tasks-without-a-broker.md.
@@ -196,7 +203,15 @@ CELERY_TASK_TIME_LIMIT = 30 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 25 * 60
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Redis hands a task that was delivered but never acknowledged (``acks_late``: a worker killed
+# outright) to another worker once it has been out this long. It must stay longer than the
+# longest hard time limit (CELERY_TASK_TIME_LIMIT), or a task still running would be given to a
+# second worker. A killed compilation does not wait for it: the sweep below queues it again.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 60 * 60}
+# A running compilation whose heartbeat is older than this is taken for dead by the sweep that
+# beat runs ("requeue-stale-compilations") and queued again as a new attempt. Longer than a
+# compile part's hard time limit (11 minutes), since a part may run that long between beats.
+COMPILATION_STALE_AFTER_SECONDS = env.int("COMPILATION_STALE_AFTER_SECONDS", default=15 * 60)
 CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {
         "task": "lepportal.core.tasks.record_worker_heartbeat",

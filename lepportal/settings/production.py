@@ -20,6 +20,16 @@ if len(SECRET_KEY) < 50 or SECRET_KEY.startswith("django-insecure") or len(set(S
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
 
+# Persistent database connections: each worker thread keeps its connection for CONN_MAX_AGE
+# seconds instead of opening one per request (a new PostgreSQL backend costs more than most of
+# the portal's pages), and checks it still works before reusing it after a request, so a
+# restarted database costs one reconnection, not an error. CONN_MAX_AGE=0 closes it after
+# every request. PostgreSQL's max_connections must allow web workers x threads, plus Celery.
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)  # noqa: F405
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool(  # noqa: F405
+    "CONN_HEALTH_CHECKS", default=True
+)
+
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 365)

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from accounts.models import Organisation
 from lepportal.core.exceptions import ApplicationError
 from lepportal.core.permissions import ensure_permission
+from lepportal.core.spreadsheets import csv_writer
 
 from .. import selectors
 from ..kpis import KpiStatus, Reading, kpi_status
@@ -283,7 +283,7 @@ def kpis_csv(request: HttpRequest, org: str, slug: str) -> HttpResponse:
     strategy = _strategy(request, org, slug, "strategies.view_published")
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{strategy.slug}-kpis.csv"'
-    writer = csv.writer(response)
+    writer = csv_writer(response)  # names, units and notes: no cell may run as a formula
     writer.writerow(
         [
             "indicator",
@@ -313,21 +313,14 @@ def kpis_csv(request: HttpRequest, org: str, slug: str) -> HttpResponse:
         ]
         for reading in row["readings"] or [None]:
             writer.writerow(
-                [_safe_cell(v) for v in base]
+                base
                 + (
-                    [reading.date.isoformat(), reading.value, _safe_cell(reading.note)]
+                    [reading.date.isoformat(), reading.value, reading.note]
                     if reading
                     else ["", "", ""]
                 )
             )
     return response
-
-
-def _safe_cell(value: object) -> object:
-    """Neutralise spreadsheet formulas in user text (=, +, -, @, tab, CR)."""
-    if isinstance(value, str) and value[:1] in {"=", "+", "-", "@", "\t", "\r"}:
-        return "'" + value
-    return value
 
 
 __all__ = ["KpiStatus"]

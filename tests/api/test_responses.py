@@ -119,13 +119,22 @@ def test_a_retry_after_closing_still_gets_its_response(client_for, consultation)
 def test_someone_elses_key_is_refused(client_for, consultation):
     body = body_for(consultation)
     assert post(client_for("respondent"), consultation, body).status_code == 201
-    assert_error(post(client_for("editor"), consultation, body), 409, "key_in_use")
+    error = assert_error(post(client_for("editor"), consultation, body), 409, "key_in_use")
+    assert error["message"] == "This submission key belongs to another response. Make a new key."
+    assert_error(post(client_for("anonymous"), consultation, body), 409, "key_in_use")
 
 
 def test_a_registered_respondent_responds_once(client_for, consultation):
     client = client_for("respondent")
     assert post(client, consultation, body_for(consultation)).status_code == 201
-    assert_error(post(client, consultation, body_for(consultation)), 409, "already_responded")
+    error = assert_error(
+        post(client, consultation, body_for(consultation)), 409, "already_responded"
+    )
+    assert error["message"] == (
+        "You have already responded to this consultation. You can change your response on the "
+        "consultation's page while it is open."
+    )
+    assert Response.objects.filter(consultation=consultation).count() == 1
 
 
 def test_answers_are_checked_as_the_form_checks_them(client_for, consultation):

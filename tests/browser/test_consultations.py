@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 from django.core.cache import cache
+from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
 
@@ -314,6 +315,13 @@ def test_registered_respondent_changes_and_withdraws_their_response(
     expect(page.locator("main")).not_to_contain_text(ANSWER)
 
     page.get_by_role("button", name="Withdraw my response").click()
+    expect(heading(page)).to_have_text("Are you sure you want to withdraw your response?")
+    assert_accessible(page)
+    page.get_by_role("link", name="No, keep my response").click()
+    expect(heading(page)).to_have_text(f"Your response {reference}")
+    assert submitted().filter(respondent=cast.respondent).exists(), "not withdrawn yet"
+    page.get_by_role("button", name="Withdraw my response").click()
+    page.get_by_role("button", name="Yes, withdraw my response").click()
     expect(page.get_by_text(f"Your response {reference} has been withdrawn.")).to_be_visible()
     expect(page.get_by_text("You withdrew this response on")).to_be_visible()
     expect(page.get_by_role("button", name="Withdraw my response")).to_have_count(0)
@@ -443,6 +451,11 @@ def test_staff_set_up_a_consultation_and_its_questions(page: Any, new_page: Any,
     expect(page.get_by_label("Question", exact=True)).to_have_value(FREE_TEXT)
     expect(page.get_by_label("Character limit")).to_have_value("1000")
     assert_accessible(page)
+    page.get_by_role("button", name="Delete this question").click()
+    expect(heading(page)).to_have_text("Are you sure you want to delete question 4?")
+    assert_accessible(page)
+    page.get_by_role("link", name="No, keep it").click()
+    expect(heading(page)).to_have_text("Change question 4")
     page.get_by_role("link", name="Cancel").click()
 
     page.get_by_role("link", name="Preview the questions as respondents will see them").click()
@@ -489,3 +502,26 @@ def test_a_respondent_completes_the_form_without_javascript(
     assert response.answers.get(question__kind=Question.Kind.FREE_TEXT).text == ANSWER
     assert response.answers.filter(question__kind=Question.Kind.MULTIPLE).count() == 2
     assert len([m for m in mail.outbox if response.reference in m.subject]) == 1
+
+
+def test_deleting_a_question_asks_first_and_works_without_javascript(
+    new_page: Any, cast: Any, consultation: Consultation
+) -> None:
+    page = new_page(java_script_enabled=False)
+    sign_in(page, cast.editor.email, TEST_PASSWORD)
+    question = consultation.questions.get(kind=Question.Kind.SCALE)
+    page.goto(
+        reverse(
+            "consultations:question_edit", kwargs={"slug": consultation.slug, "pk": question.pk}
+        )
+    )
+    page.get_by_role("button", name="Delete this question").click()
+    expect(heading(page)).to_have_text(
+        f"Are you sure you want to delete question {question.position}?"
+    )
+    expect(page.locator(".govuk-warning-text")).to_contain_text("You cannot undo this.")
+    assert consultation.questions.filter(pk=question.pk).exists()
+    page.get_by_role("button", name="Yes, delete this question").click()
+    expect(page.get_by_text("The question has been deleted.")).to_be_visible()
+    assert not consultation.questions.filter(pk=question.pk).exists()
+    assert page.probe.console_errors == []

@@ -13,7 +13,6 @@ from django.http import FileResponse, StreamingHttpResponse
 from django.urls import reverse
 
 from consultations import exports, services
-from consultations.exports import neutralise_formula, safe_cell
 from consultations.staff_views import XLSX_TYPE
 from tests.consultations.test_staff_responses import INDIVIDUAL, ORGANISATION, bulk_respond, respond
 
@@ -32,29 +31,6 @@ PROFILE_COLUMNS = [
     "Location",
     "Consent to publish",
 ]
-
-
-@pytest.mark.parametrize(
-    ("value", "expected"),
-    [
-        ("=SUM(A1:A9)", "'=SUM(A1:A9)"),
-        ("+44 1270 000000", "'+44 1270 000000"),
-        ("-2+3", "'-2+3"),
-        ("@cmd", "'@cmd"),
-        ("\t=1", "'\t=1"),
-        ("\r=1", "'\r=1"),
-        ("Plain words = fine", "Plain words = fine"),
-        ("", ""),
-        ("'already quoted", "'already quoted"),
-    ],
-)
-def test_neutralise_formula_prefixes_an_apostrophe_only_when_needed(value, expected) -> None:
-    assert neutralise_formula(value) == expected
-
-
-def test_a_control_character_cannot_hide_a_formula() -> None:
-    assert safe_cell('\x01=HYPERLINK("http://evil")') == '\'=HYPERLINK("http://evil")'
-    assert safe_cell("keeps\ttabs\nand lines") == "keeps\ttabs\nand lines"
 
 
 def download(client, consultation, extension: str) -> bytes:

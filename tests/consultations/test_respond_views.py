@@ -80,10 +80,13 @@ def test_anonymous_respondent_completes_the_form_and_gets_a_reference_and_receip
     check = client.get(url("respond_check", consultation))
     assert "Check your answers" in check.content.decode()
     assert "Broadband" in check.content.decode()
-    submitted = client.post(
-        url("respond_check", consultation), {"submission_key": str(draft.submission_key)}
-    )
+    # The receipt is sent by a task queued once the submission has committed.
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        submitted = client.post(
+            url("respond_check", consultation), {"submission_key": str(draft.submission_key)}
+        )
     assert submitted.status_code == 302
+    assert len(callbacks) == 1
     draft.refresh_from_db()
     assert draft.status == "submitted"
     done = client.get(submitted["Location"])
@@ -94,9 +97,11 @@ def test_anonymous_respondent_completes_the_form_and_gets_a_reference_and_receip
     assert draft.reference in receipt.subject
     assert "More apprenticeships, please." in receipt.body
     # A double submit gives the same confirmation and makes no second response.
-    again = client.post(
-        url("respond_check", consultation), {"submission_key": str(draft.submission_key)}
-    )
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        again = client.post(
+            url("respond_check", consultation), {"submission_key": str(draft.submission_key)}
+        )
+    assert callbacks == []
     assert again["Location"] == submitted["Location"]
     assert Response.objects.filter(status="submitted").count() == 1
     assert len(mail.outbox) == 1
@@ -296,7 +301,10 @@ def test_registered_respondent_sees_changes_and_withdraws(client, consultation, 
     assert (
         Response.objects.get().answers.get(question=free).text == "Changed my mind: more premises."
     )
-    client.post(url("my_response", consultation), {"withdraw": "1"})
+    confirm = client.get(url("my_response_withdraw", consultation)).content.decode()
+    assert "Are you sure you want to withdraw your response?" in confirm
+    assert Response.objects.get().status == "submitted"
+    client.post(url("my_response_withdraw", consultation))
     assert Response.objects.get().status == "withdrawn"
 
 

@@ -121,9 +121,10 @@ def test_question_builder_adds_edits_reorders_and_deletes(client, cast, consulta
     )
     question.refresh_from_db()
     assert question.position == 4
-    client.post(
-        reverse("consultations:question_edit", kwargs={**base, "pk": question.pk}), {"delete": "1"}
-    )
+    delete = reverse("consultations:question_delete", kwargs={**base, "pk": question.pk})
+    assert "Are you sure you want to delete question" in client.get(delete).content.decode()
+    assert consultation.questions.filter(pk=question.pk).exists()
+    client.post(delete)
     assert not consultation.questions.filter(pk=question.pk).exists()
     assert client.get(reverse("consultations:questions_preview", kwargs=base)).status_code == 200
 

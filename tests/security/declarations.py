@@ -118,6 +118,10 @@ DECLARATIONS.update(
         "consultations:respond_resume": ("resume", outcome(302)),
         "consultations:respond_done": ("done", outcome(404, respondent=200)),
         "consultations:my_response": ("consultation", outcome(404, anonymous=302, respondent=200)),
+        "consultations:my_response_withdraw": (
+            "consultation",
+            outcome(404, anonymous=302, respondent=200),  # asks first; withdraws on a POST
+        ),
         "consultations:my_data": (None, SIGNED_IN),
         # Comments
         "consultations:comment_create": ("comment_section", SIGNED_IN),
@@ -139,6 +143,7 @@ DECLARATIONS.update(
         "consultations:questions": ("consultation", WRITERS),
         "consultations:questions_preview": ("consultation", WRITERS),
         "consultations:question_edit": ("question", WRITERS),
+        "consultations:question_delete": ("question", WRITERS),  # asks first; deletes on a POST
         "consultations:question_move": ("question", POST_ONLY),
         # Responses for staff
         "consultations:responses": ("consultation", STAFF),

@@ -362,3 +362,25 @@ def test_docx_from_the_portals_own_markdown_keeps_its_structure() -> None:
     assert styled(word, "List Bullet") == ["Skills", "Energy"]
     assert [run.text for run in aims.runs if run.font.strike] == ["old"]
     assert [cell.text for cell in table.rows[1].cells] == ["Chemicals", "9,500"]
+
+
+def test_word_export_survives_characters_xml_cannot_hold() -> None:
+    """Text pasted from Word carries vertical tabs; other control characters must not break
+    the export either."""
+    from strategies.exports import ExportDocument, ExportSection, document_to_docx
+    from strategies.markdown import render_markdown
+
+    body = str(render_markdown("one\x0btwo\x01three\x0cfour\ufffe"))
+    document = ExportDocument(
+        title="Title\x0b",
+        organisation="Org\x02",
+        version_label="v1",
+        version_date=datetime.date(2026, 11, 25),
+        status_label="Draft",
+        sections=[ExportSection("a", "A\x03", body)],
+        filename_stem="x",
+    )
+    data = document_to_docx(document)
+    text = "\n".join(p.text for p in docx.Document(io.BytesIO(data)).paragraphs)
+    assert "one two" in text
+    assert "threefour" in text or "three four" in text

@@ -30,6 +30,7 @@ from consultations import services
 from consultations.models import Comment, Compilation, Consultation, Question, Response
 from consultations.reporting import compile as engine
 from consultations.reporting import tasks as reporting_tasks
+from consultations.reporting.compile import parts as compile_parts
 from lepportal.celery import app as celery_app
 from lepportal.core.exceptions import ApplicationError
 from strategies.constants import SectionKind
@@ -335,7 +336,7 @@ def test_a_failure_is_recorded_in_plain_words_and_starting_again_retries(
     def broken(*args: Any, **kwargs: Any) -> Any:
         raise ValueError("matrix of shape (0, 0) has no columns")
 
-    monkeypatch.setattr(engine, "analyse_free_text", broken)
+    monkeypatch.setattr(compile_parts, "analyse_free_text", broken)
     failed = start(filled, cast.editor)
 
     assert failed.status == Compilation.Status.FAILED
@@ -572,6 +573,35 @@ def test_the_outcome_is_published_only_after_closing_from_a_final_report(
     assert filled.outcome_published_at is not None
     assert filled.state == Consultation.State.OUTCOME
     assert engine.published_report(filled).pk == final.pk
+
+
+def test_an_outcome_is_not_published_from_a_report_older_than_its_table(
+    filled: Consultation, cast: Any
+) -> None:
+    """The public page and the downloads come from one compilation: a table completed after
+    compiling must be compiled in before it can be published."""
+    close(filled)
+    final = start(filled, cast.editor, final=True)
+    row = final.result["you_said_we_did"][0]
+    engine.outcome_rows_save(
+        consultation=filled,
+        compilation=final,
+        texts={row["key"]: (row["you_said"], "We added a digital priority.")},
+        user=cast.editor,
+    )
+    with pytest.raises(ApplicationError, match="Compile the final report again") as refused:
+        engine.outcome_publish(consultation=filled, compilation=final, user=cast.editor)
+    assert refused.value.code == "out_of_date"
+    filled.refresh_from_db()
+    assert filled.outcome_published_at is None, "nothing changed"
+
+    again = start(filled, cast.editor, final=True)
+    assert again.pk != final.pk
+    engine.outcome_publish(consultation=filled, compilation=again, user=cast.editor)
+    published = engine.published_report(filled)
+    assert published.pk == again.pk
+    saved = next(r for r in published.result["you_said_we_did"] if r["key"] == row["key"])
+    assert saved["we_did"] == "We added a digital priority."
 
 
 # Recovery and the schedule ------------------------------------------------------------------------

@@ -21,7 +21,8 @@ COPY lepportal/ lepportal/
 COPY accounts/ accounts/
 COPY strategies/ strategies/
 COPY consultations/ consultations/
-RUN pip install -c requirements/constraints.txt .
+RUN pip install -c requirements/constraints.txt --upgrade pip setuptools \
+ && pip install -c requirements/constraints.txt .
 
 COPY . .
 # collectstatic needs settings to load; the key used here exists only during the build.

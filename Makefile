@@ -17,7 +17,7 @@ $(BIN)/python:
 
 # Reinstall whenever the declared or pinned dependencies change.
 $(STAMP): $(BIN)/python pyproject.toml requirements/constraints.txt
-	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c requirements/constraints.txt --upgrade pip setuptools
 	$(BIN)/python -m pip install --quiet -c requirements/constraints.txt -e ".[dev]"
 	@touch $(STAMP)
 
@@ -54,10 +54,11 @@ worker: install
 # Re-resolve every pin from pyproject.toml's ranges.
 lock:
 	rm -rf /tmp/lepportal-lock && $(PYTHON) -m venv /tmp/lepportal-lock
+	/tmp/lepportal-lock/bin/pip install --quiet --upgrade pip setuptools
 	/tmp/lepportal-lock/bin/pip install --quiet -e ".[dev]"
 	{ echo "# Exact versions of every Python package the portal and its tests use."; \
 	  echo "# Regenerate with: make lock"; \
-	  /tmp/lepportal-lock/bin/pip freeze --exclude-editable; } > requirements/constraints.txt
+	  /tmp/lepportal-lock/bin/pip freeze --all --exclude-editable; } > requirements/constraints.txt
 
 clean:
 	rm -rf $(VENV) var/*.sqlite3 staticfiles .pytest_cache .ruff_cache .mypy_cache

@@ -367,11 +367,7 @@ def _ensure_site_admin(request: HttpRequest) -> None:
 
 
 def _page(request: HttpRequest, items: Any) -> Page:
-    page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
-    page.elided_range = list(  # type: ignore[attr-defined]
-        page.paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1)
-    )
-    return page
+    return Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
 def _filters(form: Any) -> dict[str, Any]:

@@ -74,9 +74,6 @@ def response_list(request: HttpRequest, slug: str) -> HttpResponse:
             "form": form,
             "filtered": filtered,
             "page": page,
-            "page_range": page.paginator.get_elided_page_range(
-                page.number, on_each_side=1, on_ends=1
-            ),
             "counts": selectors.response_counts(consultation),
         },
     )

@@ -13,7 +13,7 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
-from consultations import services
+from consultations import selectors, services
 from consultations.models import Answer, Consultation, Question, Response
 
 pytestmark = pytest.mark.django_db
@@ -451,3 +451,22 @@ def test_response_page_says_which_questions_were_not_answered(client, cast, cons
     )
     html = client.get(url).content.decode()
     assert html.count("Not answered") == 3
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="reads PostgreSQL's query plan")
+def test_the_newest_first_page_reads_the_staff_list_index_backwards(cast, consultation) -> None:
+    """The list's page query walks ``response_staff_list_idx`` from its newest end and stops
+    after a page, instead of sorting every response of the consultation."""
+    bulk_respond(consultation, 60)
+    page = selectors.responses_for_staff(consultation)[:50]
+    sql, params = page.query.sql_with_params()
+    with connection.cursor() as cursor:
+        # On a table this small the planner would rather read it all and sort: ask for the
+        # plan it picks when reading and sorting every row is expensive, as at 10,000.
+        cursor.execute("ANALYZE consultations_response")
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_sort = off")
+        cursor.execute(f"EXPLAIN {sql}", params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "Index Scan Backward using response_staff_list_idx" in plan, plan
+    assert "Sort" not in plan, plan

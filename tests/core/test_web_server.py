@@ -96,3 +96,9 @@ def test_the_benchmark_measures_gunicorn_conf_unless_told_otherwise() -> None:
     conf = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
     chosen = web.gunicorn_settings(environment, {"workers": None, "threads": None})
     assert chosen == {k: conf[k] for k in ("workers", "threads", "worker_class")}
+    # compose gives the Celery worker a quarter of the web server's CPU weight; the bench's
+    # worker runs at the niceness whose weight is nearest (nice 6: 272 of 1024).
+    compose = (ROOT / "docker-compose.yml").read_text()
+    worker = compose[compose.index("\n  worker:") : compose.index("\n  beat:")]
+    assert "cpu_shares: 256" in worker
+    assert web.WORKER_NICE == 6

@@ -804,11 +804,19 @@ def _configuration_section(report: dict[str, Any], command: str) -> str:
     return "\n".join(lines)
 
 
+def _tasks_description(*, redis: bool, worker: bool) -> str:
+    if not redis:
+        return "in the web process"
+    if not worker:
+        return "queued on Redis, no worker running (it would run on another machine)"
+    return f"Celery worker (2 processes, nice {WORKER_NICE}) on Redis"
+
+
 def _configuration_title(report: dict[str, Any]) -> str:
     server = report["server"]
     redis = "no Redis"
-    if server.get("redis"):
-        redis = "Redis, no Celery worker" if "no worker" in server["tasks"] else "Redis and worker"
+    if server["redis"]:
+        redis = "Redis and worker" if server["worker"] else "Redis, no Celery worker"
     return f"### gunicorn {server['gunicorn']}, CONN_MAX_AGE={server['conn_max_age']}, {redis}"
 
 
@@ -1015,13 +1023,8 @@ def main() -> None:
             "conn_max_age": conn_max_age,
             "redis": bool(redis),
             "cache": "Redis" if redis else "per process (locmem)",
-            "tasks": (
-                "queued on Redis, no worker running (it would run on another machine)"
-                if redis and options.no_worker
-                else f"Celery worker (2 processes, nice {WORKER_NICE}) on Redis"
-                if redis
-                else "in the web process"
-            ),
+            "worker": worker is not None,
+            "tasks": _tasks_description(redis=bool(redis), worker=worker is not None),
             "tasks_waiting": queue,
         },
         "clients": options.clients,
